@@ -1,0 +1,116 @@
+"""Command line entry point: a thin shell over the core.
+
+Each area registers its subcommands from its own module (``cli_corpus``,
+``cli_phrasebank``, ``cli_draft`` ...).  Every handler returns an exit code;
+errors from the core reach the user as ``FILE:LINE: message`` in Chinese,
+never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from drafter.errors import DrafterError
+
+# Modules that provide ``register(subparsers)``.  A module that is missing
+# (an area not built yet) is skipped.
+COMMAND_MODULES = (
+    "drafter.cli_corpus",
+    "drafter.cli_mine",
+    "drafter.cli_phrasebank",
+    "drafter.cli_draft",
+    "drafter.cli_lint",
+    "drafter.cli_export",
+    "drafter.cli_tui",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese usage errors and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"drafter: 参数错误：{message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="drafter",
+        description="讲稿助手：挖掘讲话稿语料、管理素材库、起草并导出公文格式讲话稿。不带参数运行时打开向导界面。",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def _version() -> str:
+    from drafter import __version__
+
+    return f"drafter {__version__}"
+
+
+def _configure_stdio() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _configure_stdio()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        func = _default_command()
+    try:
+        return int(func(args) or 0)
+    except DrafterError as exc:
+        print(f"drafter: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("drafter: 已中断", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never show a traceback to a writer
+        if os.environ.get("DRAFTER_DEBUG"):
+            raise
+        print(
+            f"drafter: 内部错误：{type(exc).__name__}: {exc}\n"
+            "（这是程序缺陷，请把上面这行报告给维护者；设置环境变量 DRAFTER_DEBUG=1 可看到详细信息）",
+            file=sys.stderr,
+        )
+        return 70
+
+
+def _default_command() -> Callable[[argparse.Namespace], int]:
+    """What ``drafter`` with no arguments runs: the TUI when it exists, else the seeds' outline summary."""
+    try:
+        from drafter.cli_tui import run_default
+    except ModuleNotFoundError:
+        from drafter.cli_corpus import run_default_summary
+
+        return run_default_summary
+    return run_default
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

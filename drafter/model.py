@@ -48,8 +48,10 @@ class Section:
     ``marker`` is the enumeration as written (``一、``, ``（一）``, ``1.``,
     ``（1）``, ``一是``, ``第一，``, ``首先`` ...); ``heading`` is the text after
     it without the marker.  For a run-in heading (``（一）强化担当意识。目前……``)
-    ``run_in`` is true, ``heading`` ends with the first ``。`` and the rest of
-    that paragraph is the first entry of ``paragraphs``.
+    ``run_in`` is true, ``heading`` is the text up to the first ``。`` (without
+    the ``。`` itself) and the rest of that paragraph is the first entry of
+    ``paragraphs``.  Headings never keep a trailing ``。``; writers of text
+    (``speech_to_text``, the exporters) add it back for run-in headings.
     """
 
     marker: str

@@ -1,0 +1,204 @@
+"""Mining at scale: ``drafter mine`` vs bare ``jieba.lcut`` over the same files, in the same run.
+
+Corpora of 1, 5 and 25 MB (quick: 0.5, 1, 2 MB) are built by recombining the
+seeds: every synthetic speech gets its own title, an opening, three or four
+sections whose headings come from the seeds' headings of one role and whose
+paragraphs are new mixes of seed sentences of that role, and a closing.  So the
+speeches are not near-duplicates of each other (the duplicate detector marks
+almost none of them), yet they read like the seeds to the parser.
+
+Figures:
+- ``mine_vs_jieba_ratio``: mining on one core / bare segmentation on one core (target <= 1.5);
+- ``growth_exponent``: slope of log(time) over log(size) for 1/5/25 MB (about 1 = linear);
+- ``peak_mem_ratio``: extra peak RSS of a mining process over a process that only loaded
+  jieba, divided by the corpus size (target <= 10);
+- ``two_core_speedup``: one-core time / two-process time, and the machine's core count;
+- ``cache_rerun_s``: re-mining the unchanged corpus with the per-file cache.
+
+``run(quick=False) -> dict``; ``python benchmarks/bench_mine.py [--quick] [--json]``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from drafter.model import SECTION_ROLES  # noqa: E402
+from drafter.numerals import to_chinese  # noqa: E402
+
+_SENT = re.compile(r"(?<=[。！？；])")
+_PLACES = "青山 白水 临河 东坪 南岭 西峡 北川 云溪 石桥 安平 长乐 新安 永宁 凤城 金沙 桃源".split()
+_MEETINGS = ["县政府全体（扩大）会议", "全县经济工作会议", "重点项目推进会", "作风建设大会", "一季度工作总结会"]
+
+
+def _pools():
+    """Sentences, headings and sub-headings of the seeds, by role; openings and closings."""
+    from drafter.roles import load_labelled_corpus
+
+    corpus = load_labelled_corpus([ROOT / "seeds"])
+    pools: dict[str, dict[str, list[str]]] = {
+        r: {"headings": [], "children": [], "sentences": []} for r in SECTION_ROLES
+    }
+    openings: list[str] = []
+    closings: list[str] = []
+    for speech in corpus.speeches:
+        if speech.duplicate_of:
+            continue
+        openings.extend(p.text for p in speech.opening if len(p.text) > 20)
+        closings.extend(p.text for p in speech.closing if len(p.text) > 20)
+        for sec in speech.sections:
+            pool = pools[sec.role or "tasks"]
+            pool["headings"].append(sec.heading)
+            for node in sec.iter_sections():
+                if node is not sec:
+                    pool["children"].append(node.heading)
+                for para in node.paragraphs:
+                    pool["sentences"].extend(s for s in _SENT.split(para.text) if len(s) >= 8)
+    return pools, openings, closings
+
+
+def _speech_text(rng: random.Random, n: int, pools, openings, closings) -> str:
+    place = rng.choice(_PLACES) + rng.choice("县市区")
+    lines = [f"在{place}{2015 + n % 10}年第{to_chinese(n % 12 + 1)}次{rng.choice(_MEETINGS)}上的讲话", "同志们："]
+    opening = rng.choice(openings) if openings else "这次会议十分重要。"
+    lines.append(opening + f"下面，我讲{to_chinese(3)}点意见。")
+    roles = ["situation", "tasks", "discipline"] if rng.random() < 0.6 else ["tasks", "tasks", "discipline"]
+    if rng.random() < 0.3:
+        roles.insert(1, "tasks")
+    for i, role in enumerate(roles, 1):
+        pool = pools[role] if pools[role]["sentences"] else pools["tasks"]
+        lines.append(f"{to_chinese(i)}、{rng.choice(pool['headings'])}")
+        for j in range(1, rng.randint(3, 5) + 1):
+            child = rng.choice(pool["children"]) if pool["children"] else rng.choice(pool["headings"])
+            sentences = rng.sample(pool["sentences"], k=min(len(pool["sentences"]), rng.randint(3, 7)))
+            lines.append(f"（{to_chinese(j)}）{child}。" + "".join(sentences))
+    lines.append(rng.choice(closings) if closings else "同志们，让我们共同努力！")
+    return "\n".join(lines) + "\n"
+
+
+def build_corpus(folder: Path, target_bytes: int, seed: int = 7) -> int:
+    """Write synthetic speeches (one per file) into ``folder`` until ``target_bytes``; returns bytes."""
+    pools, openings, closings = _pools()
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    total = 0
+    n = 0
+    while total < target_bytes:
+        data = _speech_text(rng, n, pools, openings, closings).encode("utf-8")
+        (folder / f"s{n:05d}.txt").write_bytes(data)
+        total += len(data)
+        n += 1
+    return total
+
+
+def _jieba_time(folder: Path) -> float:
+    from drafter.roles import get_jieba
+
+    jieba = get_jieba()
+    files = sorted(folder.glob("*.txt"))
+    t0 = time.perf_counter()
+    for f in files:
+        jieba.lcut(f.read_text("utf-8"))
+    return time.perf_counter() - t0
+
+
+def _mine_time(folder: Path, workers: int, use_cache: bool) -> tuple[float, object]:
+    from drafter.mine import mine_paths
+
+    t0 = time.perf_counter()
+    result = mine_paths([folder], workers=workers, use_cache=use_cache)
+    return time.perf_counter() - t0, result
+
+
+_MEM_SCRIPT = """
+import resource, sys
+sys.path.insert(0, {root!r})
+from drafter.roles import get_jieba
+from drafter.mine import _tag_table
+get_jieba(); _tag_table()
+if {mine!r}:
+    from drafter.mine import mine_paths
+    mine_paths([{folder!r}], workers=1, use_cache=False)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _peak_rss_kb(folder: Path, mine: bool) -> int:
+    code = _MEM_SCRIPT.format(root=str(ROOT), folder=str(folder), mine=mine)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def _slope(xs: list[float], ys: list[float]) -> float:
+    lx = [math.log(x) for x in xs]
+    ly = [math.log(y) for y in ys]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    num = sum((a - mx) * (b - my) for a, b in zip(lx, ly, strict=True))
+    den = sum((a - mx) ** 2 for a in lx)
+    return num / den if den else float("nan")
+
+
+def run(quick: bool = False) -> dict:
+    sizes_mb = [0.5, 1.0, 2.0] if quick else [1.0, 5.0, 25.0]
+    ratio_mb = sizes_mb[1]
+    from drafter.roles import get_jieba
+    from drafter.mine import _tag_table
+
+    get_jieba()
+    _tag_table()
+    out: dict = {"cores": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="drafter-bench-mine-") as tmp:
+        tmp_path = Path(tmp)
+        os.environ["DRAFTER_CACHE_DIR"] = str(tmp_path / "cache")
+        mine_times = []
+        real_mb = []
+        for mb in sizes_mb:
+            folder = tmp_path / f"c{mb}"
+            nbytes = build_corpus(folder, int(mb * 1_000_000), seed=int(mb * 10))
+            real_mb.append(nbytes / 1_000_000)
+            t_jieba = _jieba_time(folder)
+            t_mine, result = _mine_time(folder, workers=1, use_cache=False)
+            mine_times.append(t_mine)
+            key = f"{mb:g}mb"
+            out[f"mine_{key}_s"] = round(t_mine, 2)
+            out[f"jieba_{key}_s"] = round(t_jieba, 2)
+            out[f"mine_vs_jieba_{key}"] = round(t_mine / t_jieba, 2)
+            if mb == ratio_mb:
+                out["mine_vs_jieba_ratio"] = round(t_mine / t_jieba, 2)
+                out["corpus_mb"] = round(nbytes / 1_000_000, 2)
+                out["speeches"] = result.stats["speeches"]
+                out["duplicates_marked"] = result.stats["duplicates"]
+                t_two, _ = _mine_time(folder, workers=2, use_cache=False)
+                out["mine_two_procs_s"] = round(t_two, 2)
+                out["two_core_speedup"] = round(t_mine / t_two, 2)
+                out["mine_two_procs_vs_jieba_ratio"] = round(t_two / t_jieba, 2)
+                _mine_time(folder, workers=2, use_cache=True)  # fill the cache
+                t_cache, _ = _mine_time(folder, workers=2, use_cache=True)
+                out["cache_rerun_s"] = round(t_cache, 2)
+                out["cache_rerun_fraction"] = round(t_cache / t_mine, 3)
+                base = _peak_rss_kb(folder, mine=False)
+                peak = _peak_rss_kb(folder, mine=True)
+                out["peak_rss_mb"] = round(peak / 1024, 1)
+                out["peak_mem_ratio"] = round((peak - base) * 1024 / nbytes, 2)
+        out["growth_exponent"] = round(_slope(real_mb, mine_times), 3)
+    return out
+
+
+if __name__ == "__main__":
+    figures = run(quick="--quick" in sys.argv)
+    if "--json" in sys.argv:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        for key, value in figures.items():
+            print(f"{key:34} {value}")

@@ -1,0 +1,700 @@
+"""Export a speech: Word (.docx) laid out per GB/T 9704-2012, Markdown, plain text.
+
+The .docx is built in memory from python-docx's default template, whose
+Japanese/theme font defaults are replaced: every style we use and every run
+carries an explicit ``w:eastAsia`` font, theme font attributes are removed and
+``themeFontLang`` is zh-CN.  Paragraphs and runs are written as XML directly
+(python-docx's per-call style look-ups are slow); the file is then written
+atomically through :func:`drafter.fsutil.atomic_write`.
+
+House style choices (GB/T 9704 leaves them open):
+- heading paragraphs are indented two characters like body paragraphs;
+- 楷体 and 黑体 headings are not bold; in the ``windows`` profile the title is
+  bold 宋体, standing in for 方正小标宋;
+- a run-in heading paragraph (``（一）强化担当意识。正文……``) is a body paragraph
+  (not in Word's navigation pane, which would show the whole paragraph) whose
+  first run is in the heading font;
+- page numbers are 宋体 for digits and dashes alike (the standard's 半角宋体);
+- 三号 runs are condensed by 0.25 pt so that 28 characters fill the 156 mm line (the standard's
+  28 × 22 grid) without Word's character grid, and punctuation may not hang into the margin.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import re
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import docx
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm
+
+from drafter.errors import DrafterError
+from drafter.fonts import LATIN_FONT, FontProfile, get_profile
+from drafter.fsutil import atomic_write
+from drafter.model import Para, Section, Speech
+
+# --- layout constants (GB/T 9704-2012) -----------------------------------
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
+MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 37, 35, 28, 26
+HEADER_DISTANCE_MM = 15
+# The page number's dash sits 7 mm below the type area (35 mm from the page
+# bottom): its 14 pt line then ends about 23 mm above the bottom edge.
+FOOTER_DISTANCE_MM = 23
+LINE_PITCH_TWIPS = 579  # 28.95 pt: 22 lines in the 225 mm type area
+BODY_HALF_POINTS = 32  # 三号 16 pt
+TITLE_HALF_POINTS = 44  # 二号 22 pt
+PAGE_NUMBER_HALF_POINTS = 28  # 四号 14 pt
+FIRST_LINE_TWIPS = 640  # two characters of 16 pt
+TITLE_CHARS_PER_LINE = 20  # 156 mm type width / 22 pt
+# 28 characters of 16 pt need 448 pt but the type area is 156 mm = 442.2 pt wide: Word's
+# character grid would squeeze them, which LibreOffice renders wrongly (see RESEARCH.md), so the
+# 三号 runs are condensed by 0.25 pt (in twentieths of a point) to fit 28 a line.
+BODY_CHAR_SPACING = -5
+BLACK = "000000"
+
+FORMATS = ("docx", "md", "txt")
+PLACEHOLDER_RE = re.compile(r"【待补[：:][^】]*】")
+
+_W = nsdecls("w")
+_HEADING_STYLE = {1: "Heading1", 2: "Heading2", 3: "Heading3", 4: "Heading4"}
+
+
+# --- small XML helpers ------------------------------------------------------
+
+
+def _rfonts_xml(east_asia: str, latin: str = LATIN_FONT) -> str:
+    return (
+        f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east_asia}" '
+        f'w:cs="{latin}" w:hint="eastAsia"/>'
+    )
+
+
+def _rpr_xml(east_asia: str, half_points: int, *, bold: bool = False, highlight: bool = False,
+             latin: str = LATIN_FONT) -> str:
+    parts = [_rfonts_xml(east_asia, latin)]
+    parts.append("<w:b/><w:bCs/>" if bold else '<w:b w:val="0"/><w:bCs w:val="0"/>')
+    parts.append('<w:i w:val="0"/><w:iCs w:val="0"/>')
+    parts.append(f'<w:color w:val="{BLACK}"/>')
+    if half_points == BODY_HALF_POINTS:
+        parts.append(f'<w:spacing w:val="{BODY_CHAR_SPACING}"/>')
+    parts.append(f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>')
+    if highlight:
+        parts.append('<w:highlight w:val="yellow"/>')
+    return "".join(parts)
+
+
+def _ppr_xml(*, align: str = "both", first_line: bool = True, line: int = LINE_PITCH_TWIPS,
+             after: int = 0) -> str:
+    # No punctuation hanging into the margin: GB/T 9704 keeps all text inside the type area, and
+    # LibreOffice does not draw hanging punctuation at all.
+    ind = (
+        f'<w:ind w:firstLineChars="200" w:firstLine="{FIRST_LINE_TWIPS}"/>'
+        if first_line
+        else '<w:ind w:left="0" w:firstLineChars="0" w:firstLine="0"/>'
+    )
+    return (
+        '<w:overflowPunct w:val="0"/>'
+        f'<w:spacing w:before="0" w:beforeLines="0" w:after="{after}" w:afterLines="0" '
+        f'w:line="{line}" w:lineRule="exact"/>{ind}<w:jc w:val="{align}"/>'
+    )
+
+
+class _Builder:
+    """Writes paragraphs and runs into a python-docx Document at the XML level."""
+
+    def __init__(self, doc: docx.document.Document, profile: FontProfile):
+        self.doc = doc
+        self.profile = profile
+        self.body = doc.element.body
+        self.sect_pr = self.body.sectPr
+        self._rpr_cache: dict[tuple, object] = {}
+
+    def rpr(self, east_asia: str, half_points: int = BODY_HALF_POINTS, *, bold: bool = False,
+            highlight: bool = False):
+        key = (east_asia, half_points, bold, highlight)
+        proto = self._rpr_cache.get(key)
+        if proto is None:
+            proto = parse_xml(f"<w:rPr {_W}>{_rpr_xml(east_asia, half_points, bold=bold, highlight=highlight)}</w:rPr>")
+            self._rpr_cache[key] = proto
+        return copy.deepcopy(proto)
+
+    def paragraph(self, style: str, ppr_extra: str = ""):
+        p = parse_xml(f'<w:p {_W}><w:pPr><w:pStyle w:val="{style}"/>{ppr_extra}</w:pPr></w:p>')
+        self.sect_pr.addprevious(p)
+        return p
+
+    def run(self, p, text: str, east_asia: str, half_points: int = BODY_HALF_POINTS, *,
+            bold: bool = False, highlight: bool = False):
+        r = p.makeelement(qn("w:r"), {})
+        r.append(self.rpr(east_asia, half_points, bold=bold, highlight=highlight))
+        t = r.makeelement(qn("w:t"), {})
+        t.text = text
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        r.append(t)
+        p.append(r)
+        return r
+
+    def text_runs(self, p, text: str, east_asia: str, half_points: int = BODY_HALF_POINTS, *,
+                  bold: bool = False):
+        """Runs for ``text``, with each 【待补：…】 marker in a highlighted run of its own."""
+        pos = 0
+        for m in PLACEHOLDER_RE.finditer(text):
+            if m.start() > pos:
+                self.run(p, text[pos:m.start()], east_asia, half_points, bold=bold)
+            self.run(p, m.group(0), east_asia, half_points, bold=bold, highlight=True)
+            pos = m.end()
+        if pos < len(text) or not text:
+            self.run(p, text[pos:], east_asia, half_points, bold=bold)
+
+    def line_break(self, p, east_asia: str, half_points: int):
+        r = p.makeelement(qn("w:r"), {})
+        r.append(self.rpr(east_asia, half_points))
+        r.append(r.makeelement(qn("w:br"), {}))
+        p.append(r)
+
+
+# --- styles, settings, section ---------------------------------------------
+
+
+def _strip_theme_fonts(root) -> None:
+    for rfonts in root.iter(qn("w:rFonts")):
+        for attr in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme"):
+            rfonts.attrib.pop(qn(attr), None)
+
+
+def _set_child(parent, tag: str, xml: str) -> None:
+    """Replace (or add) the ``tag`` children of ``parent`` with the elements in ``xml``."""
+    for old in parent.findall(qn(tag)):
+        parent.remove(old)
+    for new in parse_xml(f"<w:x {_W}>{xml}</w:x>"):
+        parent.append(new)
+
+
+def _set_rpr(style_el, rpr_inner: str) -> None:
+    old = style_el.find(qn("w:rPr"))
+    if old is not None:
+        style_el.remove(old)
+    style_el.append(parse_xml(f"<w:rPr {_W}>{rpr_inner}</w:rPr>"))
+
+
+def _set_ppr(style_el, ppr_inner: str) -> None:
+    """Replace the style's spacing/indent/alignment, keeping e.g. its outline level."""
+    ppr = style_el.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = parse_xml(f"<w:pPr {_W}/>")
+        rpr = style_el.find(qn("w:rPr"))
+        if rpr is not None:
+            rpr.addprevious(ppr)
+        else:
+            style_el.append(ppr)
+    new = parse_xml(f"<w:pPr {_W}>{ppr_inner}</w:pPr>")
+    for child in list(new):
+        for old in ppr.findall(child.tag):
+            ppr.remove(old)
+    # Schema order inside pPr: keepNext, keepLines, ..., spacing, ind, jc, ..., outlineLvl.
+    outline = ppr.find(qn("w:outlineLvl"))
+    for child in list(new):
+        if outline is not None:
+            outline.addprevious(child)
+        else:
+            ppr.append(child)
+
+
+def _add_style(styles_el, style_id: str, name: str) -> object:
+    el = parse_xml(
+        f'<w:style {_W} w:type="paragraph" w:customStyle="1" w:styleId="{style_id}">'
+        f'<w:name w:val="{name}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/></w:style>'
+    )
+    styles_el.append(el)
+    return el
+
+
+def _style_el(styles_el, style_id: str):
+    for el in styles_el.findall(qn("w:style")):
+        if el.get(qn("w:styleId")) == style_id:
+            return el
+    return None
+
+
+def _setup_styles(doc, profile: FontProfile) -> None:
+    styles_el = doc.styles.element
+    _strip_theme_fonts(styles_el)
+
+    # docDefaults: explicit fonts, 三号, Chinese language.
+    rpr_default = styles_el.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_child(rpr_default, "w:rFonts", _rfonts_xml(profile.body))
+    _set_child(rpr_default, "w:sz", f'<w:sz w:val="{BODY_HALF_POINTS}"/>')
+    _set_child(rpr_default, "w:szCs", f'<w:szCs w:val="{BODY_HALF_POINTS}"/>')
+    _set_child(rpr_default, "w:lang", '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>')
+    # Keep child order rFonts, sz, szCs, lang (schema order).
+    for tag in ("w:rFonts", "w:sz", "w:szCs", "w:lang"):
+        el = rpr_default.find(qn(tag))
+        rpr_default.remove(el)
+        rpr_default.append(el)
+    ppr_default = styles_el.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    _set_child(ppr_default, "w:spacing",
+               f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH_TWIPS}" w:lineRule="exact"/>')
+
+    body_rpr = _rpr_xml(profile.body, BODY_HALF_POINTS)
+    normal = _style_el(styles_el, "Normal")
+    _set_ppr(normal, '<w:widowControl/>' + _ppr_xml())
+    _set_rpr(normal, body_rpr)
+
+    heading_fonts = {1: profile.hei, 2: profile.kai, 3: profile.body, 4: profile.body}
+    for level, style_id in _HEADING_STYLE.items():
+        el = _style_el(styles_el, style_id)
+        _set_ppr(el, _ppr_xml())
+        _set_rpr(el, _rpr_xml(heading_fonts[level], BODY_HALF_POINTS))
+        # Word shows semi-hidden styles only once used; make them visible.
+        for tag in ("w:semiHidden",):
+            for hidden in el.findall(qn(tag)):
+                el.remove(hidden)
+
+    title = _add_style(styles_el, "SpeechTitle", "讲话标题")
+    # A 22 pt line is taller than the grid pitch: without snapToGrid=0 it would take two grid lines.
+    _set_ppr(title, '<w:keepNext/><w:snapToGrid w:val="0"/>' + _ppr_xml(align="center", first_line=False))
+    _set_rpr(title, _rpr_xml(profile.title, TITLE_HALF_POINTS, bold=profile.title_bold))
+
+    sub = _add_style(styles_el, "SpeechSubtitle", "讲话副标题")
+    _set_ppr(sub, '<w:keepNext/>' + _ppr_xml(align="center", first_line=False))
+    _set_rpr(sub, _rpr_xml(profile.kai, BODY_HALF_POINTS))
+
+    sal = _add_style(styles_el, "Salutation", "称呼")
+    _set_ppr(sal, _ppr_xml(align="left", first_line=False))
+    _set_rpr(sal, body_rpr)
+
+    footer = _style_el(styles_el, "Footer")
+    if footer is not None:
+        _set_rpr(footer, _rpr_xml(profile.song, PAGE_NUMBER_HALF_POINTS, latin=profile.song))
+
+
+def _setup_settings(doc) -> None:
+    settings = doc.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is None:
+        lang = parse_xml(f"<w:themeFontLang {_W}/>")
+        settings.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    doc.settings.odd_and_even_pages_header_footer = True
+
+
+def _setup_section(doc) -> None:
+    section = doc.sections[0]
+    section.page_width = Mm(PAGE_WIDTH_MM)
+    section.page_height = Mm(PAGE_HEIGHT_MM)
+    section.top_margin = Mm(MARGIN_TOP_MM)
+    section.bottom_margin = Mm(MARGIN_BOTTOM_MM)
+    section.left_margin = Mm(MARGIN_LEFT_MM)
+    section.right_margin = Mm(MARGIN_RIGHT_MM)
+    section.header_distance = Mm(HEADER_DISTANCE_MM)
+    section.footer_distance = Mm(FOOTER_DISTANCE_MM)
+    sect_pr = section._sectPr
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = parse_xml(f"<w:docGrid {_W}/>")
+        sect_pr.append(grid)
+    for attr in list(grid.attrib):
+        del grid.attrib[attr]
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+
+
+def _page_number_paragraph(footer, profile: FontProfile, align: str) -> None:
+    """``— N —`` with a PAGE field; odd pages right, even pages left, one character in."""
+    font = profile.song
+    rpr = _rpr_xml(font, PAGE_NUMBER_HALF_POINTS, latin=font)
+    side = "right" if align == "right" else "left"
+    indent = PAGE_NUMBER_HALF_POINTS * 10  # one 14 pt character in twips
+    xml = (
+        f'<w:p {_W}><w:pPr><w:pStyle w:val="Footer"/>'
+        f'<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        f'<w:ind w:{side}="{indent}" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="{align}"/></w:pPr>'
+        f'<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">— </w:t></w:r>'
+        f'<w:r><w:rPr>{rpr}</w:rPr><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:rPr>{rpr}</w:rPr><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        f'<w:r><w:rPr>{rpr}</w:rPr><w:fldChar w:fldCharType="separate"/></w:r>'
+        f'<w:r><w:rPr>{rpr}</w:rPr><w:t>1</w:t></w:r>'
+        f'<w:r><w:rPr>{rpr}</w:rPr><w:fldChar w:fldCharType="end"/></w:r>'
+        f'<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve"> —</w:t></w:r></w:p>'
+    )
+    ftr = footer._element
+    for p in ftr.findall(qn("w:p")):
+        ftr.remove(p)
+    ftr.append(parse_xml(xml))
+
+
+def _setup_footers(doc, profile: FontProfile) -> None:
+    section = doc.sections[0]
+    section.footer.is_linked_to_previous = False
+    _page_number_paragraph(section.footer, profile, "right")
+    section.even_page_footer.is_linked_to_previous = False
+    _page_number_paragraph(section.even_page_footer, profile, "left")
+
+
+# --- title breaking ---------------------------------------------------------
+
+_GOOD_BREAK_AFTER = set("的在上和及与暨、，")
+_SPACES = " \u3000"
+_PAIRS = {"《": "》", "“": "”", "（": "）", "(": ")", "‘": "’"}
+
+
+def split_title(title: str, width: int = TITLE_CHARS_PER_LINE) -> list[str]:
+    """Break a long title into balanced lines of at most ``width`` characters.
+
+    Prefers breaking after 的/在/上/和/暨 or punctuation; never inside 《》, quotes,
+    brackets or a run of digits/Latin letters, and never before closing punctuation.
+    """
+    title = re.sub(r"[ \u3000]+", lambda m: m.group(0)[0], title.strip())
+    n = len(title)
+    if n <= width:
+        return [title]
+    lines_needed = -(-n // width)
+    forbidden = set()
+    depth: list[str] = []
+    for i, ch in enumerate(title):
+        if depth:
+            forbidden.add(i)  # break before i would be inside a pair
+        if ch in _PAIRS:
+            depth.append(_PAIRS[ch])
+        elif depth and ch == depth[-1]:
+            depth.pop()
+    for i in range(1, n):
+        a, b = title[i - 1], title[i]
+        if (a.isascii() and a.isalnum()) and (b.isascii() and b.isalnum()):
+            forbidden.add(i)
+        if b in "，。、；：！？）》”’" or b in _SPACES:
+            forbidden.add(i)
+        if a == b and a in "—…":  # never split —— or ……
+            forbidden.add(i)
+
+    def best_split(text: str, start: int, k: int) -> list[str] | None:
+        if k == 1:
+            return [text] if len(text) <= width else None
+        target = len(text) / k
+        candidates = []
+        for cut in range(1, len(text)):
+            if cut > width or len(text) - cut > width * (k - 1):
+                continue
+            if start + cut in forbidden:
+                continue
+            score = abs(cut - target)
+            if text[cut - 1] in _SPACES or text[cut:cut + 2] == "——":  # natural breaks
+                score -= 2
+            elif text[cut - 1] not in _GOOD_BREAK_AFTER:
+                score += 3
+            candidates.append((score, cut))
+        for _score, cut in sorted(candidates):
+            rest = best_split(text[cut:], start + cut, k - 1)
+            if rest is not None:
+                return [text[:cut].rstrip(_SPACES), *rest]
+        return None
+
+    for k in range(lines_needed, lines_needed + 3):
+        result = best_split(title, 0, k)
+        if result:
+            return result
+    return [title[i:i + width] for i in range(0, n, width)]
+
+
+# --- the document -------------------------------------------------------------
+
+
+def _marker_font(marker: str, profile: FontProfile) -> str:
+    m = marker.strip()
+    if re.match(r"^[一二三四五六七八九十百零〇]+、", m):
+        return profile.hei
+    if re.match(r"^（[一二三四五六七八九十百零〇]+）", m):
+        return profile.kai
+    return profile.body
+
+
+_SENTENCE_END = "。！？；…"
+
+
+def _heading_text(section: Section) -> str:
+    """Marker and heading; a run-in heading ends with its 。 (added when the parser stripped it)."""
+    heading = f"{section.marker}{section.heading.strip()}"
+    if section.run_in and section.heading.strip() and not heading.endswith(tuple(_SENTENCE_END)):
+        heading += "。"
+    return heading
+
+
+def _front_lines(speech: Speech) -> list[str]:
+    """Subtitle, speaker and date lines (the date in full-width brackets), as present."""
+    lines = [speech.subtitle, speech.speaker]
+    if speech.date and speech.date.strip():
+        lines.append(f"（{speech.date.strip().strip('（）()')}）")
+    return [line.strip() for line in lines if line and line.strip()]
+
+
+def _split_lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def _body_paragraphs(b: _Builder, paras: list[Para]) -> None:
+    for para in paras:
+        for line in _split_lines(para.text):
+            p = b.paragraph("Normal")
+            b.text_runs(p, line.strip(), b.profile.body)
+
+
+def _section(b: _Builder, section: Section, depth: int) -> None:
+    level = max(1, min(section.level or depth, 9))
+    font = _marker_font(section.marker, b.profile)
+    heading = _heading_text(section)
+    paras = list(section.paragraphs)
+    if section.run_in:
+        p = b.paragraph("Normal")
+        b.text_runs(p, heading, font)
+        if paras:
+            first = paras.pop(0)
+            b.text_runs(p, first.text.strip(), b.profile.body)
+    else:
+        style = _HEADING_STYLE.get(level, "Heading4")
+        p = b.paragraph(style)
+        b.text_runs(p, heading, font)
+    _body_paragraphs(b, paras)
+    for child in section.children:
+        _section(b, child, depth + 1)
+
+
+def build_docx(speech: Speech, *, profile: str = "gb2312", author: str = "") -> bytes:
+    """The .docx bytes of ``speech`` (nothing is written to disk)."""
+    prof = get_profile(profile)
+    doc = docx.Document()
+    _setup_styles(doc, prof)
+    _setup_settings(doc)
+    _setup_section(doc)
+    _setup_footers(doc, prof)
+    # python-docx's default template body holds only sectPr; drop any paragraph a future template adds.
+    for p in doc.element.body.findall(qn("w:p")):
+        doc.element.body.remove(p)
+
+    b = _Builder(doc, prof)
+    front: list = []
+    if speech.title:
+        p = b.paragraph("SpeechTitle")
+        lines = split_title(speech.title)
+        for i, line in enumerate(lines):
+            if i:
+                b.line_break(p, prof.title, TITLE_HALF_POINTS)
+            b.text_runs(p, line, prof.title, TITLE_HALF_POINTS, bold=prof.title_bold)
+        front.append(p)
+    for line in _front_lines(speech):
+        if line:
+            p = b.paragraph("SpeechSubtitle")
+            b.text_runs(p, line.strip(), prof.kai)
+            front.append(p)
+    if front:
+        # One blank line between the title block and the text.
+        spacing = front[-1].find(qn("w:pPr"))
+        spacing.append(parse_xml(
+            f'<w:spacing {_W} w:before="0" w:after="{LINE_PITCH_TWIPS}" w:line="{LINE_PITCH_TWIPS}" '
+            f'w:lineRule="exact"/>'
+        ))
+    if speech.salutation:
+        p = b.paragraph("Salutation")
+        b.text_runs(p, speech.salutation.strip(), prof.body)
+    _body_paragraphs(b, speech.opening)
+    for section in speech.sections:
+        _section(b, section, 1)
+    _body_paragraphs(b, speech.closing)
+
+    props = doc.core_properties
+    props.title = speech.title or ""
+    props.author = author
+    props.last_modified_by = author
+    props.comments = ""
+    props.subject = speech.subtitle or ""
+    props.keywords = ""
+    props.language = "zh-CN"
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    props.created = now
+    props.modified = now
+    props.revision = 1
+
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# --- Markdown and plain text ----------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^(\s*)(#|>|[-+=]|\d+[.)])")
+
+
+def _md_inline(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_escape(text: str) -> str:
+    """Escape a line of text so that Markdown shows it literally (no emphasis, list or heading)."""
+    text = _md_inline(text)
+    m = _MD_LINE_START.match(text)
+    if m:
+        lead, token = m.group(1), m.group(2)
+        if token[0].isdigit():
+            token = token[:-1] + "\\" + token[-1]
+        else:
+            token = "\\" + token
+        text = lead + token + text[m.end():]
+    return text
+
+
+_CJK_PUNCT_END = "。，、；：！？…—"
+
+
+def _md_strong(text: str) -> str:
+    """``**text**`` that still closes when the text ends in CJK punctuation before more text.
+
+    CommonMark does not close ``**`` between a punctuation mark and a letter, so
+    trailing punctuation goes after the closing ``**``.
+    """
+    core = text.rstrip(_CJK_PUNCT_END)
+    tail = text[len(core):]
+    if not core:
+        return _md_escape(text)
+    return f"**{_md_escape(core)}**{_md_inline(tail)}"
+
+
+def _md_section(section: Section, depth: int, out: list[str]) -> None:
+    level = max(1, section.level or depth)
+    heading = _heading_text(section)
+    paras = list(section.paragraphs)
+    if section.run_in:
+        first = paras.pop(0).text.strip() if paras else ""
+        text = _md_strong(heading)
+        if first:
+            text += _md_inline(first)
+        out.append(text)
+    else:
+        out.append("#" * min(level + 1, 6) + " " + _md_inline(heading))
+    for para in paras:
+        for line in _split_lines(para.text):
+            out.append(_md_escape(line.strip()))
+    for child in section.children:
+        _md_section(child, depth + 1, out)
+
+
+def speech_to_markdown(speech: Speech) -> str:
+    """Markdown for previews and ``.md`` export: ``#`` title, ``##`` 一、 headings, ``###`` （一）,
+    run-in headings bold followed by their text."""
+    out: list[str] = []
+    if speech.title:
+        out.append("# " + _md_inline(speech.title.strip()))
+    for line in _front_lines(speech):
+        out.append(f"*{_md_escape(line)}*")
+    if speech.salutation:
+        out.append(_md_escape(speech.salutation.strip()))
+    for para in speech.opening:
+        for line in _split_lines(para.text):
+            out.append(_md_escape(line.strip()))
+    for section in speech.sections:
+        _md_section(section, 1, out)
+    for para in speech.closing:
+        for line in _split_lines(para.text):
+            out.append(_md_escape(line.strip()))
+    return "\n\n".join(out) + "\n"
+
+
+def speech_to_plain(speech: Speech) -> str:
+    """Corpus-shaped plain text with its markers: the parser's own ``speech_to_text``, so that
+    parsing the exported text gives the same outline."""
+    from drafter.outline import speech_to_text
+
+    return speech_to_text(speech)
+
+
+# --- writing files ------------------------------------------------------------------
+
+STALE_TEMP_SECONDS = 300
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove temp files left by an export to the same name that was killed mid-write.
+
+    ``atomic_write`` names them ``.<name>.<random>.tmp``; only those older than
+    a few minutes (so not a concurrent writer's) are removed.
+    """
+    folder = target.parent
+    prefix = f".{target.name}."
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+            try:
+                if now - entry.stat().st_mtime > STALE_TEMP_SECONDS and entry.is_file():
+                    os.unlink(entry.path)
+            except OSError:
+                continue
+
+
+def _format_for(path: Path, fmt: str | None) -> str:
+    if fmt:
+        key = fmt.lower().lstrip(".")
+        if key == "markdown":
+            key = "md"
+        if key == "text":
+            key = "txt"
+    else:
+        key = path.suffix.lower().lstrip(".")
+        if key == "markdown":
+            key = "md"
+        if not key:
+            raise DrafterError("无法从文件名判断导出格式，请用 .docx、.md 或 .txt 结尾，或指定 --format", str(path))
+    if key not in FORMATS:
+        raise DrafterError(f"不支持的导出格式：{fmt or path.suffix}（可用：docx、md、txt）", str(path))
+    return key
+
+
+def _check_target(target: Path, force: bool) -> None:
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.exists():
+        raise DrafterError(f"目标文件夹不存在：{folder}（请先建立该文件夹或换一个保存位置）", str(target))
+    if not folder.is_dir():
+        raise DrafterError(f"目标路径的上级不是文件夹：{folder}", str(target))
+    if target.is_dir():
+        raise DrafterError("目标是一个文件夹，不能写成文件", str(target))
+    if target.exists() and not force:
+        raise DrafterError("文件已存在；如需覆盖请加 --force", str(target))
+    if not os.access(folder, os.W_OK):
+        raise DrafterError(f"没有写入权限：{folder}（请换一个保存位置）", str(target))
+
+
+def _write(target: Path, data: bytes | str, force: bool) -> Path:
+    _check_target(target, force)
+    _remove_stale_temps(target)
+    return atomic_write(target, data, overwrite=force, backup=force and target.exists())
+
+
+def export_docx(speech: Speech, path: str | os.PathLike[str], *, profile: str = "gb2312",
+                force: bool = False, author: str = "") -> Path:
+    """Write ``speech`` as a GB/T 9704-2012 .docx; refuses to overwrite without ``force``
+    (the previous file is then kept as ``<name>.bak``)."""
+    target = Path(path)
+    get_profile(profile)
+    _check_target(target, force)
+    return _write(target, build_docx(speech, profile=profile, author=author), force)
+
+
+def export_speech(speech: Speech, path: str | os.PathLike[str], fmt: str | None = None, *,
+                  force: bool = False, profile: str = "gb2312", author: str = "") -> Path:
+    """Export to .docx, .md or .txt; the format comes from ``fmt`` or else the file suffix."""
+    target = Path(path)
+    kind = _format_for(target, fmt)
+    if kind == "docx":
+        return export_docx(speech, target, profile=profile, force=force, author=author)
+    _check_target(target, force)
+    text = speech_to_markdown(speech) if kind == "md" else speech_to_plain(speech)
+    return _write(target, text, force)

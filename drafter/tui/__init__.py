@@ -1,0 +1,1 @@
+"""The Textual wizard (``drafter`` with no arguments): a thin shell over the core."""

@@ -1,0 +1,822 @@
+"""The drafting wizard: ``drafter`` with no arguments.
+
+A thin shell over the core: the draft is a ``model.Draft``; every change is
+autosaved (``drafter.session``) and re-linted in a worker; the phrasebank,
+its search index, the templates and the corpus structures load in thread
+workers so the first screen is interactive at once.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from drafter import session
+from drafter.errors import DrafterError
+from drafter.model import Draft
+from drafter.tui.screens import (
+    AddPhraseScreen,
+    ConfirmScreen,
+    HelpScreen,
+    KeyHelp,
+    NewPhrase,
+    OpenScreen,
+    ResumeScreen,
+)
+from drafter.tui.steps import (
+    STEP_CLASSES,
+    ContentStep,
+    ExportStep,
+    HeadingsStep,
+    PreviewStep,
+    SectionList,
+    Step,
+    StructureStep,
+)
+
+STATE_MARKS = {session.DONE: ("✓", "green"), session.ATTENTION: ("!", "yellow"), session.TODO: ("·", "dim")}
+
+# Keys that belong to widgets rather than to the app, for the help screen.
+WIDGET_KEYS = (
+    KeyHelp("Tab / Shift+Tab", "在输入框、列表和按钮之间移动", "通用"),
+    KeyHelp("↑ ↓ / 回车", "在列表中移动 / 选用", "通用"),
+    KeyHelp("Esc", "关闭对话框", "通用"),
+    KeyHelp("Ctrl+Z / Ctrl+Y", "撤销 / 重做（自拟文字编辑框）", "内容"),
+    KeyHelp("Shift+←→↑↓", "选中文字（自拟文字编辑框），再按 Ctrl+L 加入素材库", "内容"),
+    KeyHelp("Ctrl+C / Ctrl+X / Ctrl+V", "复制 / 剪切 / 粘贴", "通用"),
+)
+
+
+class DrafterApp(App[int]):
+    """The wizard.  ``draft_path`` opens a draft spec; ``resume`` offers autosaved drafts."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "讲稿助手"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "帮助", id="help"),
+        Binding("ctrl+s", "save", "保存", priority=True, id="save"),
+        Binding("ctrl+t", "export_now", "导出", priority=True, id="export"),
+        Binding("ctrl+b", "prev_step", "上一步", priority=True, id="prev"),
+        Binding("ctrl+n", "next_step", "下一步", priority=True, id="next"),
+        Binding("ctrl+o", "open", "打开", priority=True, id="open", show=False),
+        Binding("ctrl+q", "quit", "退出", priority=True, id="quit"),
+        Binding("ctrl+p", "command_palette", "命令", priority=True, show=False, id="palette"),
+        Binding("1", "go(0)", "切换步骤", key_display="1-6", id="step1"),
+        Binding("2", "go(1)", "第2步", show=False),
+        Binding("3", "go(2)", "第3步", show=False),
+        Binding("4", "go(3)", "第4步", show=False),
+        Binding("5", "go(4)", "第5步", show=False),
+        Binding("6", "go(5)", "第6步", show=False),
+    ]
+
+    def __init__(
+        self,
+        draft_path: str | os.PathLike[str] | None = None,
+        *,
+        resume: bool = True,
+        corpus: Iterable[str | os.PathLike[str]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.draft_path = Path(draft_path) if draft_path else None
+        self.offer_resume = resume
+        self.corpus = list(corpus) if corpus is not None else None
+        self.draft: Draft = Draft()
+        self.spec_path: Path | None = None
+        self.origin: Path | None = None
+        self.exported = False
+        self.touched = False
+        self.phrasebank: Any = None
+        self.index: Any = None
+        self.templates: list[Any] = []
+        self.structures: list[Any] = []
+        self.structures_loaded = False
+        self.findings: list[Any] = []
+        self.markdown = ""
+        self.lint_ready = False
+        self.last_export: Path | None = None
+        self._core_ready = threading.Event()
+        self._save_lock = threading.Lock()
+        self._save_serial = 0
+        self._saved_serial = 0
+        self._dirty_save = False
+        self._dirty_lint = False
+        self._dirty_profile = False
+        self._suggest_cache: dict[str, tuple[Draft, list[str]]] = {}
+        self._crash: str | None = None
+        self._quit_confirmed = False
+
+    # ------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Static("", id="topbar")
+        with Horizontal(id="body"):
+            yield OptionList(id="steps", markup=False)
+            with ContentSwitcher(id="switcher", initial="meeting"):
+                for cls in STEP_CLASSES:
+                    yield cls(id=cls.key)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.start_draft()
+        self.refresh_sidebar()
+        self.update_topbar()
+        self.show_step("meeting")
+        self.set_interval(0.4, self._tick)
+        self.run_worker(self._load_core, thread=True, group="load", exit_on_error=False)
+        self.run_worker(self._load_structures, thread=True, group="corpus", exit_on_error=False)
+        if self.draft_path is None and self.offer_resume:
+            records = session.recent_drafts()
+            if records:
+                self.push_screen(ResumeScreen(records), self._resume_chosen)
+
+    def start_draft(self) -> None:
+        if self.draft_path is not None:
+            if self.open_path(self.draft_path):
+                return
+        self.new_draft()
+
+    def new_draft(self) -> None:
+        try:
+            profile = session.load_profile()
+        except DrafterError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            profile = {}
+        self.set_draft(session.blank_draft(profile), spec=None, origin=None, exported=False)
+
+    def set_draft(self, draft: Draft, *, spec: Path | None, origin: Path | None, exported: bool) -> None:
+        self.draft = draft
+        self.spec_path = spec
+        self.origin = origin
+        self.exported = exported
+        self.touched = False
+        self.findings = []
+        self.lint_ready = False
+        self._dirty_lint = True
+        self._suggest_cache.clear()
+        for step in self.query(Step):
+            step.refresh_from_draft()
+        self.refresh_sidebar()
+        self.update_topbar()
+
+    def open_path(self, path: Path) -> bool:
+        try:
+            draft, problems = session.open_draft(path)
+        except DrafterError as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=8)
+            return False
+        autosaved = path.resolve().parent == session.user_drafts_dir().resolve()
+        if autosaved:
+            self.set_draft(draft, spec=path, origin=None, exported=session.is_exported(path))
+        else:
+            self.set_draft(draft, spec=None, origin=path, exported=False)
+            self.touched = True
+            self._dirty_save = True
+        for problem in problems[:3]:
+            self.notify(str(problem), severity="warning", markup=False, timeout=8)
+        if len(problems) > 3:
+            self.notify(f"另有 {len(problems) - 3} 个问题，可在“预览与检查”中查看", severity="warning")
+        return True
+
+    def _resume_chosen(self, record: Any) -> None:
+        if record is None:
+            return
+        if self.open_path(record.path):
+            self.notify(f"已恢复：{record.title or record.path.name}", markup=False)
+
+    # ------------------------------------------------------------ background loading
+    def _load_core(self) -> None:
+        try:
+            from drafter.render import list_templates
+
+            templates = list_templates()
+            self.call_from_thread(self._templates_loaded, templates)
+            from drafter.phrasebank import load_phrasebank
+
+            bank = load_phrasebank()
+            index = bank.index
+            try:
+                from drafter.search import warm_up
+
+                warm_up()
+            except ImportError:
+                pass
+            self.call_from_thread(self._phrasebank_loaded, bank, index)
+        except DrafterError as exc:
+            self.call_from_thread(self.notify, f"素材库加载失败：{exc}", severity="error", markup=False, timeout=10)
+        except Exception as exc:  # never a traceback for the writer
+            self.call_from_thread(self._internal_error, "加载素材库", exc)
+        finally:
+            self._core_ready.set()
+
+    def _templates_loaded(self, templates: list[Any]) -> None:
+        self.templates = [t for t in templates if not getattr(t, "problem", None)]
+        for t in templates:
+            if getattr(t, "problem", None):
+                self.notify(f"模板有误，已跳过：{t.problem}", severity="warning", markup=False, timeout=8)
+        self.query_one(StructureStep).refresh_choices()
+
+    def _phrasebank_loaded(self, bank: Any, index: Any) -> None:
+        self.phrasebank = bank
+        self.index = index
+        errors = [p for p in bank.problems if getattr(p, "severity", "error") == "error"]
+        if errors:
+            self.notify(
+                f"素材库有 {len(errors)} 处错误（已跳过出错的条目）：{errors[0]}",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        self._dirty_lint = True
+        self.update_topbar()
+        for step in self.query(Step):
+            step.refresh_from_draft()
+        content = self.query_one(ContentStep)
+        content.run_search()
+        structure = self.query_one(StructureStep)
+        option = structure.query_one("#structure-choices", OptionList).highlighted_option
+        if option is not None and option.id and option.id != "loading":
+            self.preview_choice(option.id)
+
+    def _load_structures(self) -> None:
+        try:
+            from drafter.mine import structures
+            from drafter.resources import seeds_dir
+            from drafter.roles import load_labelled_corpus
+
+            paths = self.corpus if self.corpus is not None else [seeds_dir()]
+            found = structures(load_labelled_corpus(paths).speeches) if paths else []
+            self.call_from_thread(self._structures_loaded, found)
+        except DrafterError as exc:
+            self.call_from_thread(self._structures_loaded, [])
+            self.call_from_thread(self.notify, f"语料读取失败：{exc}", severity="warning", markup=False)
+        except Exception as exc:
+            self.call_from_thread(self._structures_loaded, [])
+            self.call_from_thread(self._internal_error, "挖掘语料结构", exc)
+
+    def _structures_loaded(self, found: list[Any]) -> None:
+        self.structures = found
+        self.structures_loaded = True
+        self.query_one(StructureStep).refresh_choices()
+
+    @property
+    def phrasebank_ready(self) -> bool:
+        return self.phrasebank is not None
+
+    @property
+    def heading_sets(self) -> dict[str, Any]:
+        return self.phrasebank.heading_sets if self.phrasebank is not None else {}
+
+    def _internal_error(self, what: str, exc: BaseException) -> None:
+        if os.environ.get("DRAFTER_DEBUG") or self.is_headless:
+            raise exc
+        self.notify(f"{what}时出现内部错误：{type(exc).__name__}: {exc}", severity="error", markup=False, timeout=15)
+
+    def _handle_exception(self, error: Exception) -> None:
+        if isinstance(error, DrafterError):
+            self.notify(str(error), severity="error", markup=False, timeout=10)
+            return
+        if os.environ.get("DRAFTER_DEBUG") or self.is_headless:
+            super()._handle_exception(error)
+            return
+        self._crash = f"{type(error).__name__}: {error}"
+        self._flush_autosave()
+        self.exit(70)
+
+    # ------------------------------------------------------------ changes, autosave, lint
+    def draft_changed(self, *, meeting: bool = False) -> None:
+        """A step changed the draft: autosave and re-lint soon."""
+        self.touched = True
+        self._dirty_save = True
+        self._dirty_lint = True
+        if meeting:
+            self._suggest_cache.clear()
+            self._dirty_profile = True
+            self.update_topbar()
+            self.refresh_sidebar()
+
+    def _tick(self) -> None:
+        if self._dirty_save:
+            self._dirty_save = False
+            self._start_autosave()
+        if self._dirty_lint and self.phrasebank_ready:
+            self._dirty_lint = False
+            self._start_lint()
+
+    def _snapshot(self) -> tuple[Path, str, str, dict[str, str] | None]:
+        if self.spec_path is None:
+            self.spec_path = session.new_autosave_path()
+        text = session.draft_yaml(self.draft)
+        profile = dict(self.draft.meeting) if self._dirty_profile else None
+        self._dirty_profile = False
+        return self.spec_path, text, session.draft_title(self.draft), profile
+
+    def _start_autosave(self) -> None:
+        if not self.touched:
+            return
+        try:
+            spec, text, title, profile = self._snapshot()
+        except DrafterError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._save_serial += 1
+        serial = self._save_serial
+        origin = str(self.origin) if self.origin else None
+        self.run_worker(
+            lambda: self._write_autosave(serial, spec, text, title, origin, profile),
+            thread=True,
+            group="autosave",
+            exit_on_error=False,
+        )
+
+    def _write_autosave(
+        self, serial: int, spec: Path, text: str, title: str, origin: str | None, profile: dict[str, str] | None
+    ) -> None:
+        try:
+            with self._save_lock:
+                if serial < self._saved_serial:
+                    return
+                session.autosave_text(spec, text, title, origin)
+                self._saved_serial = serial
+            if profile is not None:
+                session.save_profile(profile)
+        except DrafterError as exc:
+            self.call_from_thread(self.notify, f"自动保存失败：{exc}", severity="error", markup=False)
+
+    def _flush_autosave(self) -> None:
+        """Write the draft now (on the calling thread)."""
+        if not self.touched:
+            return
+        try:
+            spec, text, title, profile = self._snapshot()
+            with self._save_lock:
+                self._save_serial += 1
+                session.autosave_text(spec, text, title, str(self.origin) if self.origin else None)
+                self._saved_serial = self._save_serial
+            if profile is not None:
+                session.save_profile(profile)
+            self._dirty_save = False
+        except DrafterError as exc:
+            self.notify(f"自动保存失败：{exc}", severity="error", markup=False)
+
+    def _start_lint(self) -> None:
+        draft = copy.deepcopy(self.draft)
+        bank = self.phrasebank
+        self.run_worker(lambda: self._lint(draft, bank), thread=True, exclusive=True, group="lint",
+                        exit_on_error=False)
+
+    def _lint(self, draft: Draft, bank: Any) -> None:
+        try:
+            from drafter.export import speech_to_markdown
+            from drafter.lint import lint_speech
+            from drafter.render import render_speech
+
+            speech = render_speech(draft, bank, allow_blanks=True)
+            findings = lint_speech(speech, year=session.meeting_year(draft.meeting), draft=True)
+            markdown = speech_to_markdown(speech)
+        except DrafterError as exc:
+            from drafter.lint import Finding
+
+            findings = [Finding("render", "error", exc.message, exc.file or "草稿", exc.line)]
+            markdown = f"**无法生成全文**：{exc}"
+        except Exception as exc:
+            self.call_from_thread(self._internal_error, "检查草稿", exc)
+            return
+        self.call_from_thread(self._lint_done, findings, markdown)
+
+    def _lint_done(self, findings: list[Any], markdown: str) -> None:
+        self.findings = findings
+        self.markdown = markdown
+        self.lint_ready = True
+        self.refresh_sidebar()
+        self.query_one(HeadingsStep).show_lint()
+        preview = self.query_one(PreviewStep)
+        preview.show_findings()
+        self.run_worker(preview.show_markdown(markdown), group="markdown", exclusive=True, exit_on_error=False)
+
+    # ------------------------------------------------------------ sidebar and steps
+    def refresh_sidebar(self) -> None:
+        try:
+            box = self.query_one("#steps", OptionList)
+        except Exception:
+            return
+        states = session.step_states(self.draft, self.findings if self.lint_ready else [], self.exported)
+        options = []
+        for i, (key, label) in enumerate(session.STEPS):
+            mark, style = STATE_MARKS[states.states[key]]
+            text = Text()
+            text.append(f"{mark} ", style=style)
+            text.append(f"{i + 1} {label}")
+            options.append(Option(text, id=key))
+        highlighted = box.highlighted
+        with box.prevent(OptionList.OptionHighlighted):
+            box.set_options(options)
+            box.highlighted = highlighted if highlighted is not None else 0
+        self.step_reasons = states.reasons
+
+    def update_topbar(self) -> None:
+        text = Text()
+        text.append(" 讲稿助手 ", style="bold reverse")
+        title = session.draft_title(self.draft)
+        text.append(f" {title or '（新讲稿）'} ")
+        if self.phrasebank is None:
+            text.append("　素材库加载中…", style="dim")
+        else:
+            text.append(f"　素材库 {len(self.phrasebank.phrases)} 条", style="dim")
+        text.append("　F1 帮助　Ctrl+P 命令", style="dim")
+        try:
+            self.query_one("#topbar", Static).update(text)
+        except Exception:
+            pass
+
+    @property
+    def current_step(self) -> str:
+        return self.query_one("#switcher", ContentSwitcher).current or "meeting"
+
+    def show_step(self, key: str, *, focus: bool = True) -> Step:
+        switcher = self.query_one("#switcher", ContentSwitcher)
+        switcher.current = key
+        step = self.query_one(f"#{key}", Step)
+        step.refresh_from_draft()
+        box = self.query_one("#steps", OptionList)
+        with box.prevent(OptionList.OptionHighlighted):
+            box.highlighted = session.STEP_KEYS.index(key)
+        if focus:
+            step.focus_main()
+        return step
+
+    @on(OptionList.OptionSelected, "#steps")
+    def _step_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.show_step(event.option.id)
+
+    @on(OptionList.OptionHighlighted, "#steps")
+    def _step_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id and event.option.id != self.current_step:
+            self.show_step(event.option.id, focus=False)
+
+    def action_go(self, index: int) -> None:
+        self.show_step(session.STEP_KEYS[index])
+
+    def action_next_step(self) -> None:
+        index = session.STEP_KEYS.index(self.current_step)
+        self.show_step(session.STEP_KEYS[min(index + 1, len(session.STEP_KEYS) - 1)])
+
+    def action_prev_step(self) -> None:
+        index = session.STEP_KEYS.index(self.current_step)
+        self.show_step(session.STEP_KEYS[max(index - 1, 0)])
+
+    def jump_to_finding(self, finding: Any) -> None:
+        step_key = session.finding_step(finding)
+        path = session.finding_path(finding, self.draft)
+        step = self.show_step(step_key)
+        step.jump_to(path)
+
+    # ------------------------------------------------------------ structures
+    def _suggest(self, option_id: str) -> tuple[Draft, list[str]]:
+        """A suggested draft for a structure choice, and its outline lines (worker thread)."""
+        from drafter.render import suggest_draft
+
+        meeting = dict(self.draft.meeting)
+        roles = self.query_one(StructureStep).choice_roles(option_id)
+        if option_id.startswith("t:"):
+            draft = suggest_draft(option_id[2:], meeting, self.phrasebank)
+        else:
+            draft = session.draft_for_structure(roles, self.templates, meeting, self.phrasebank)
+        lines = []
+        for path, section in session.iter_section_paths(draft):
+            heading = session.display_heading(section, self.phrasebank.heading_sets)
+            lines.append("　" * (len(path) - 1) + session.section_marker(path) + heading)
+        return draft, lines
+
+    def preview_choice(self, option_id: str) -> None:
+        if not self.phrasebank_ready:
+            return
+        if option_id in self._suggest_cache:
+            self.query_one(StructureStep).show_preview(option_id, self._suggest_cache[option_id][1])
+            return
+
+        def work() -> None:
+            try:
+                result = self._suggest(option_id)
+            except DrafterError as exc:
+                self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+                return
+            except Exception as exc:
+                self.call_from_thread(self._internal_error, "预填结构", exc)
+                return
+            self.call_from_thread(self._preview_ready, option_id, result)
+
+        self.run_worker(work, thread=True, exclusive=True, group="suggest", exit_on_error=False)
+
+    def _preview_ready(self, option_id: str, result: tuple[Draft, list[str]]) -> None:
+        self._suggest_cache[option_id] = result
+        self.query_one(StructureStep).show_preview(option_id, result[1])
+
+    def choose_structure(self, option_id: str) -> None:
+        def apply(result: tuple[Draft, list[str]]) -> None:
+            def replace(yes: bool | None) -> None:
+                if not yes:
+                    return
+                suggested = copy.deepcopy(result[0])
+                meeting = self.draft.meeting
+                self.draft.template = suggested.template
+                self.draft.title = suggested.title
+                self.draft.opening = suggested.opening
+                self.draft.sections = suggested.sections
+                self.draft.closing = suggested.closing
+                self.draft.meeting = meeting
+                self.draft_changed()
+                for step in self.query(Step):
+                    step.refresh_from_draft()
+                self.refresh_sidebar()
+                self.notify(f"已按所选结构预填 {len(suggested.sections)} 节，可逐步修改，或直接导出（按 6）")
+
+            if self.draft.sections:
+                self.push_screen(ConfirmScreen("用所选结构替换当前的章节和内容？（会议信息保留）"), replace)
+            else:
+                replace(True)
+
+        if option_id in self._suggest_cache:
+            apply(self._suggest_cache[option_id])
+            return
+
+        def work() -> None:
+            self._core_ready.wait()
+            if not self.phrasebank_ready:
+                self.call_from_thread(self.notify, "素材库没有加载成功，无法预填", severity="error")
+                return
+            try:
+                result = self._suggest(option_id)
+            except DrafterError as exc:
+                self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+                return
+            except Exception as exc:
+                self.call_from_thread(self._internal_error, "预填结构", exc)
+                return
+            self.call_from_thread(self._suggest_cache.__setitem__, option_id, result)
+            self.call_from_thread(apply, result)
+
+        if not self.phrasebank_ready:
+            self.notify("素材库加载中，稍候自动预填……")
+        self.run_worker(work, thread=True, group="choose", exit_on_error=False)
+
+    # ------------------------------------------------------------ search
+    def search(self, serial: int, query: str, role: str | None, function: str | None, topic: str | None) -> None:
+        content = self.query_one(ContentStep)
+        if self.index is None:
+            content.show_results(serial, None)
+            return
+        index = self.index
+
+        def work() -> None:
+            try:
+                hits = index.search(query, role=role, function=function, topic=topic, limit=50)
+            except Exception as exc:
+                self.call_from_thread(self._internal_error, "搜索", exc)
+                return
+            self.call_from_thread(content.show_results, serial, hits)
+
+        self.run_worker(work, thread=True, exclusive=True, group="search", exit_on_error=False)
+
+    # ------------------------------------------------------------ export
+    def export(self, path_text: str, fmt: str, *, allow_blanks: bool = False) -> None:
+        path = Path(path_text).expanduser()
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        if session.format_for_path(path, "") != fmt:
+            path = session.with_format(path, fmt)
+        if not self.phrasebank_ready:
+            self.notify("素材库还在加载，请稍候再导出", severity="warning")
+            return
+
+        def go(force: bool | None) -> None:
+            if force is None or (path.exists() and not force):
+                return
+            self._flush_autosave()
+            draft = copy.deepcopy(self.draft)
+            bank = self.phrasebank
+            self.run_worker(
+                lambda: self._export(draft, bank, path, fmt, bool(force), allow_blanks),
+                thread=True,
+                exclusive=True,
+                group="export",
+                exit_on_error=False,
+            )
+
+        if path.exists():
+            self.push_screen(ConfirmScreen(f"文件已存在，覆盖吗？\n{path}", yes="覆盖"), go)
+        else:
+            go(False)
+
+    def _export(self, draft: Draft, bank: Any, path: Path, fmt: str, force: bool, allow_blanks: bool) -> None:
+        step = self.query_one(ExportStep)
+        try:
+            from drafter.export import export_speech
+            from drafter.lint import lint_speech
+            from drafter.render import render_speech
+
+            self.call_from_thread(step.show_progress, 0, "正在生成全文……")
+            speech = render_speech(draft, bank, allow_blanks=allow_blanks)
+            self.call_from_thread(step.show_progress, 1, "正在检查……")
+            findings = lint_speech(speech, year=session.meeting_year(draft.meeting), draft=True)
+            self.call_from_thread(step.show_progress, 2, "正在写入文件……")
+            out = export_speech(speech, path, fmt, force=force)
+        except DrafterError as exc:
+            self.call_from_thread(step.show_progress, 0, f"导出失败：{exc}")
+            self.call_from_thread(self.notify, f"导出失败：{exc}", severity="error", markup=False, timeout=10)
+            return
+        except Exception as exc:
+            self.call_from_thread(step.show_progress, 0, f"导出失败：{type(exc).__name__}: {exc}")
+            self.call_from_thread(self._internal_error, "导出", exc)
+            return
+        self.call_from_thread(self._exported, Path(out), findings)
+
+    def _exported(self, out: Path, findings: list[Any]) -> None:
+        self.exported = True
+        self.last_export = out
+        if self.spec_path is not None:
+            try:
+                session.mark_exported(self.spec_path, out)
+            except DrafterError as exc:
+                self.notify(str(exc), severity="warning", markup=False)
+        errors = sum(1 for f in findings if f.severity == "error")
+        note = f"（检查发现 {errors} 个错误，见“预览与检查”）" if errors else ""
+        self.query_one(ExportStep).show_progress(3, f"已导出到：{out}{note}")
+        self.notify(f"已导出到：{out}", markup=False, timeout=8)
+        self.refresh_sidebar()
+
+    def action_export_now(self) -> None:
+        step = self.show_step("export")
+        assert isinstance(step, ExportStep)
+        step.start()
+
+    # ------------------------------------------------------------ commands
+    def action_save(self) -> None:
+        if self.origin is not None:
+            try:
+                from drafter.draft import save_draft
+
+                save_draft(self.draft, self.origin)
+            except DrafterError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.touched = True
+            self._flush_autosave()
+            self.notify(f"已保存到：{self.origin}", markup=False)
+            return
+        self.touched = True
+        self._flush_autosave()
+        if self.spec_path is not None:
+            self.notify(f"已保存到：{self.spec_path}", markup=False)
+
+    def action_new(self) -> None:
+        def go(yes: bool | None) -> None:
+            if yes:
+                self._flush_autosave()
+                self.new_draft()
+                self.show_step("meeting")
+
+        if self.touched and not self.exported:
+            self.push_screen(ConfirmScreen("新建讲稿？当前草稿已自动保存，可以之后从“打开”找回。"), go)
+        else:
+            go(True)
+
+    def action_open(self) -> None:
+        def go(path: str | None) -> None:
+            if path:
+                self._flush_autosave()
+                if self.open_path(Path(path).expanduser()):
+                    self.show_step("meeting")
+
+        self.push_screen(OpenScreen(session.recent_drafts()), go)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_add_phrase(self) -> None:
+        content = self.query_one(ContentStep)
+        text = content.selected_text() if self.current_step == "content" else ""
+        if not text.strip():
+            area_text = content.query_one("#content-text").text if self.current_step == "content" else ""
+            text = area_text
+        if not text.strip():
+            self.notify("请先在“内容”步骤的编辑框中选中要加入素材库的文字", severity="warning")
+            return
+        functions: dict[str, list[str]] = {}
+        topics: list[str] = []
+        if self.phrasebank is not None:
+            for phrase in self.phrasebank.phrases.values():
+                functions.setdefault(phrase.role, [])
+                if phrase.function not in functions[phrase.role]:
+                    functions[phrase.role].append(phrase.function)
+                for topic in phrase.topics:
+                    if topic not in topics:
+                        topics.append(topic)
+        part = content.current_part()
+        role = "tasks"
+        if part is not None:
+            if part.kind in ("opening", "closing"):
+                role = part.kind
+            else:
+                section = session.section_at(self.draft, part.path)
+                role = section.role if section else role
+        self.push_screen(AddPhraseScreen(text.strip(), functions, topics, role), self._add_phrase_done)
+
+    def _add_phrase_done(self, new: NewPhrase | None) -> None:
+        if new is None:
+            return
+
+        def work() -> None:
+            try:
+                from drafter.phrasebank import add_phrase, load_phrasebank
+
+                result = add_phrase(new.role, new.function, new.text, topics=new.topics)
+                bank = load_phrasebank()
+                index = bank.index
+            except DrafterError as exc:
+                self.call_from_thread(self.notify, f"未加入：{exc}", severity="error", markup=False, timeout=10)
+                return
+            except Exception as exc:
+                self.call_from_thread(self._internal_error, "加入素材库", exc)
+                return
+            self.call_from_thread(self._phrase_added, result, bank, index)
+
+        self.run_worker(work, thread=True, group="add-phrase", exit_on_error=False)
+
+    def _phrase_added(self, result: Any, bank: Any, index: Any) -> None:
+        self.notify(f"已加入素材库：{result.id}（{result.file}）", markup=False, timeout=8)
+        for warning in getattr(result, "warnings", []) or []:
+            self.notify(str(warning), severity="warning", markup=False, timeout=8)
+        self.phrasebank = bank
+        self.index = index
+        self.update_topbar()
+        self.query_one(ContentStep).run_search()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("保存", "保存草稿（Ctrl+S）", self.action_save)
+        yield SystemCommand("导出", "导出为 Word/Markdown/纯文本（Ctrl+T）", self.action_export_now)
+        yield SystemCommand("新建", "新建一篇讲稿", self.action_new)
+        yield SystemCommand("打开", "打开草稿文件或最近的草稿（Ctrl+O）", self.action_open)
+        yield SystemCommand("加入素材库", "把编辑框中选中的文字加入素材库（Ctrl+L）", self.action_add_phrase)
+        yield SystemCommand("切换主题", "在深色与浅色之间切换", self.action_toggle_theme)
+        yield SystemCommand("帮助", "按键一览（F1）", self.action_help)
+        yield SystemCommand("退出", "退出讲稿助手（Ctrl+Q）", self.action_quit)
+
+    def help_keys(self) -> list[KeyHelp]:
+        keys = []
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.key in "23456":
+                continue
+            display = binding.key_display or binding.key
+            description = "跳到第 1–6 步（不在输入框中时）" if binding.key == "1" else binding.description
+            keys.append(KeyHelp(display.replace("ctrl+", "Ctrl+").replace("f1", "F1"), description, "全局"))
+        keys.append(KeyHelp("Ctrl+P", "命令面板：保存、导出、新建、打开、加入素材库、切换主题", "全局"))
+        for binding in SectionList.BINDINGS:
+            assert isinstance(binding, Binding)
+            keys.append(KeyHelp(binding.key.replace("shift+", "Shift+"), binding.description, "章节与内容列表"))
+        for binding in ContentStep.BINDINGS:
+            assert isinstance(binding, Binding)
+            keys.append(KeyHelp(binding.key.replace("ctrl+", "Ctrl+"), binding.description, "内容"))
+        keys.extend(WIDGET_KEYS)
+        keys.sort(key=lambda k: ["全局", "通用", "章节与内容列表", "内容"].index(k.where))
+        return keys
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.help_keys()))
+
+    async def action_quit(self) -> None:
+        if self._quit_confirmed or not self.touched or self.exported:
+            self._flush_autosave()
+            self.exit(0)
+            return
+
+        def go(yes: bool | None) -> None:
+            if yes:
+                self._quit_confirmed = True
+                self._flush_autosave()
+                self.exit(0)
+
+        self.push_screen(ConfirmScreen("这篇讲稿还没有导出。确定退出吗？（草稿已自动保存，下次启动可继续）", yes="退出"), go)
+
+
+def make_app(draft_path: str | os.PathLike[str] | None = None, **kwargs: Any) -> DrafterApp:
+    return DrafterApp(draft_path, **kwargs)
+

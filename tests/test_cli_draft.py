@@ -1,0 +1,158 @@
+"""``drafter new`` / ``drafter draft`` / ``drafter templates``: outputs and exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from drafter.cli import main
+from drafter.draft import draft_from_yaml
+from drafter.resources import project_root
+
+EXAMPLES = project_root() / "examples"
+
+
+@pytest.fixture(autouse=True)
+def _user_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
+
+
+def test_templates_lists_all(capsys):
+    assert main(["templates"]) == 0
+    out = capsys.readouterr().out
+    for name in ("plenary", "implementation", "review", "parallel"):
+        assert name in out
+    assert "政府全体会议讲话" in out
+
+
+def test_templates_json(capsys):
+    assert main(["templates", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    by_name = {t["name"]: t for t in data}
+    assert by_name["plenary"]["roles"] == ["situation", "tasks", "discipline"]
+    assert by_name["review"]["title"] == "交帐亮相/季度总结会讲话"
+    assert all(t["problem"] is None for t in data)
+
+
+def test_new_writes_loadable_spec(tmp_path, capsys):
+    out = tmp_path / "d.yaml"
+    assert main(["new", "--template", "review", "-o", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    text = out.read_text(encoding="utf-8")
+    draft = draft_from_yaml(text, str(out))
+    assert draft.template == "review"
+    assert "可选内容一览" in text
+    # refuses to overwrite without --force
+    out.write_text("keep me", encoding="utf-8")
+    assert main(["new", "--template", "review", "-o", str(out)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert main(["new", "--template", "review", "-o", str(out), "--force"]) == 0
+    assert out.read_text(encoding="utf-8") == text
+    assert (tmp_path / "d.yaml.bak").read_text(encoding="utf-8") == "keep me"
+
+
+def test_new_to_stdout_and_unknown_template(capsys):
+    assert main(["new", "-t", "plenary"]) == 0
+    assert "template: plenary" in capsys.readouterr().out
+    assert main(["new", "-t", "nosuch"]) == 1
+    err = capsys.readouterr().err
+    assert "nosuch" in err and "plenary" in err and "Traceback" not in err
+
+
+def test_draft_missing_spec_exit_1(tmp_path, capsys):
+    assert main(["draft", str(tmp_path / "none.yaml"), "-o", str(tmp_path / "o.txt")]) == 1
+    err = capsys.readouterr().err
+    assert "不存在" in err and "Traceback" not in err
+
+
+def test_draft_bad_spec_names_line(tmp_path, capsys):
+    spec = tmp_path / "bad.yaml"
+    spec.write_text("meeting: {会议名称: 会}\ntemplate: plenary\nsections:\n  - role: nope\n    heading: 甲\n",
+                    encoding="utf-8")
+    assert main(["draft", str(spec), "-o", str(tmp_path / "o.txt")]) == 1
+    err = capsys.readouterr().err
+    assert f"{spec}:4:" in err and "nope" in err
+    assert not (tmp_path / "o.txt").exists()
+
+
+def test_draft_missing_slot_then_allow_blanks(tmp_path, capsys):
+    pytest.importorskip("drafter.outline")
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "meeting: {会议名称: 县政府全体会议, 日期: 2024-03-01}\ntemplate: plenary\n"
+        "opening: ['下面，我讲{{ 意见条数 }}点意见。']\n"
+        "sections:\n  - role: tasks\n    heading: 抓好重点工作\n    items: ['{{ 地区 }}要抓好落实。']\n"
+        "closing: ['同志们，努力奋斗！']\n", encoding="utf-8")
+    out = tmp_path / "o.txt"
+    assert main(["draft", str(spec), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "地区" in err and f"{spec}:7:" in err
+    assert main(["draft", str(spec), "-o", str(out), "--allow-blanks"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == str(out)
+    assert "【待补：地区】" in out.read_text(encoding="utf-8")
+    assert "placeholder" in captured.err  # lint ran and printed its findings
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "docx"])
+def test_draft_example_exports(tmp_path, capsys, fmt):
+    pytest.importorskip("drafter.outline")
+    spec = tmp_path / "plenary.yaml"
+    shutil.copy(EXAMPLES / "plenary.yaml", spec)
+    out = tmp_path / f"speech.{fmt}"
+    assert main(["draft", str(spec), "-o", str(out)]) == 0, capsys.readouterr().err
+    assert capsys.readouterr().out.strip() == str(out)
+    assert out.exists() and out.stat().st_size > 0
+    if fmt == "txt":
+        text = out.read_text(encoding="utf-8")
+        assert "一、坚定信心" in text and "【待补" not in text
+    # an existing file is not overwritten without --force
+    assert main(["draft", str(spec), "-o", str(out)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert main(["draft", str(spec), "-o", str(out), "--force"]) == 0
+
+
+def test_draft_format_option_overrides_suffix(tmp_path, capsys):
+    pytest.importorskip("drafter.outline")
+    out = tmp_path / "speech.out"
+    assert main(["draft", str(EXAMPLES / "review.yaml"), "-o", str(out), "--format", "txt"]) == 0
+    assert Path(capsys.readouterr().out.strip()) == out
+    assert out.read_text(encoding="utf-8").startswith("在全县交帐亮相暨一季度总结会上的讲话")
+
+
+def test_draft_lint_findings_printed(tmp_path, capsys):
+    pytest.importorskip("drafter.outline")
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "meeting: {会议名称: 县政府全体会议, 地区: 青山县, 日期: 2024-03-01}\ntemplate: plenary\n"
+        "opening: ['下面，我讲{{ 意见条数 }}点意见。']\n"
+        "sections:\n  - role: tasks\n    heading: 抓好重点工作\n    items: ['要抓好XX项目。']\n"
+        "closing: ['同志们，努力奋斗！']\n", encoding="utf-8")
+    assert main(["draft", str(spec), "-o", str(tmp_path / "o.txt")]) == 0
+    err = capsys.readouterr().err
+    assert "placeholder" in err and "XX" in err
+
+
+def test_draft_extra_phrasebank_dir(tmp_path, capsys):
+    pytest.importorskip("drafter.outline")
+    bank = tmp_path / "mybank"
+    bank.mkdir()
+    (bank / "mine.yaml").write_text(
+        "phrases:\n  - {id: closing.mine.001, role: closing, function: 号召, origin: curated,\n"
+        "     text: \"同志们，让我们为{{ 地区 }}的明天共同奋斗！\"}\n", encoding="utf-8")
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "meeting: {会议名称: 县政府全体会议, 地区: 青山县, 日期: 2024-03-01}\ntemplate: plenary\n"
+        "opening: ['下面，我讲{{ 意见条数 }}点意见。']\n"
+        "sections:\n  - role: tasks\n    heading: 抓好重点工作\n    items: ['要抓好落实。']\n"
+        "closing:\n  - phrase: closing.mine.001\n", encoding="utf-8")
+    out = tmp_path / "o.txt"
+    assert main(["draft", str(spec), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{spec}:9:" in err and "closing.mine.001" in err
+    assert main(["draft", str(spec), "-o", str(out), "--phrasebank", str(bank)]) == 0
+    assert "为青山县的明天共同奋斗" in out.read_text(encoding="utf-8")

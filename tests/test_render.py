@@ -1,0 +1,520 @@
+"""Rendering: numbering from position, 讲N点意见, slots, sandbox, blanks, templates, suggestions, examples."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from drafter import render
+from drafter.draft import draft_from_yaml
+from drafter.errors import DrafterError
+from drafter.model import MEETING_FIELDS, DraftItem, DraftSection
+from drafter.phrasebank import load_phrasebank
+from drafter.resources import project_root
+
+BANK_YAML = textwrap.dedent("""\
+    slots:
+      - {name: 上级会议, prompt: 上级会议, example: 全市经济工作会议}
+      - {name: 上级党委, prompt: 党委, example: 县委}
+      - {name: 意见条数, prompt: 讲几点意见, example: 四}
+      - {name: 年份, prompt: 年份, example: 2025年}
+    heading_sets:
+      - id: hs.yishi
+        frame: 强化{X}意识
+        items: [担当, 攻坚, 效率, 交账]
+        role: discipline
+        origin: curated
+      - id: hs.xiaolv
+        frame: 建设效率政府，要{X}
+        items: [突出发展, 强化为民, 注重和谐, 提升服务]
+        role: tasks
+        level: top
+        origin: curated
+    phrases:
+      - {id: opening.nature.001, role: opening, function: 会议定性, origin: curated,
+         text: "这次{{ 会议名称 }}，是经{{ 上级党委 }}同意召开的一次重要会议。"}
+      - {id: opening.purpose.001, role: opening, function: 会议目的, origin: curated,
+         text: "主要目的是认真贯彻{{ 上级会议 }}精神，动员{{ 地区 }}政府系统狠抓落实。"}
+      - {id: opening.respond.001, role: opening, function: 回应前面发言, origin: curated,
+         text: 刚才，几位同志作了很好的发言，我完全同意。}
+      - {id: opening.announce.001, role: opening, function: 引出意见, origin: curated,
+         text: "下面，我讲{{ 意见条数 }}点意见。"}
+      - {id: situation.good.001, role: situation, function: 肯定成绩, origin: curated,
+         text: "今年以来，{{ 地区 }}经济社会发展保持了平稳向好的态势。"}
+      - {id: situation.turn.001, role: situation, function: 转折, origin: curated,
+         text: 在肯定成绩的同时，我们也要清醒地看到存在的问题。}
+      - {id: situation.problem.001, role: situation, function: 问题不足, origin: curated,
+         text: 一些单位工作进展缓慢，招大引强尚未取得突破。}
+      - {id: situation.urgent.001, role: situation, function: 增强紧迫感, origin: curated,
+         text: 我们务必进一步增强责任感紧迫感，倒排进度，全力加快工作节奏。}
+      - {id: tasks.project.001, role: tasks, function: 部署任务, topics: [项目建设], origin: curated,
+         text: 要持续用力抓项目，推动项目数量、建设质量、投资总量同步提升。}
+      - {id: tasks.invest.001, role: tasks, function: 部署任务, topics: [招商引资], origin: curated,
+         text: 要围绕主导产业延链补链，多渠道搜集招商线索，确保更多项目签约落地。}
+      - {id: tasks.env.001, role: tasks, function: 部署任务, topics: [生态环保], origin: curated,
+         text: 要扎实开展大气、水、土壤污染治理，坚决打好污染防治攻坚战。}
+      - {id: tasks.people.001, role: tasks, function: 部署任务, topics: [民生保障], origin: curated,
+         text: 要扎实推进各项民生工程，不断提升民生保障水平。}
+      - {id: discipline.style.001, role: discipline, function: 作风要求, origin: curated,
+         text: 要持续发扬严实作风，真干事、干实事，以实实在在的业绩展现担当。}
+      - {id: discipline.work.001, role: discipline, function: 工作要求, origin: curated,
+         text: 要对承担的各项任务全面梳理，建立清单台账，明确推进计划和责任人。}
+      - {id: discipline.check.001, role: discipline, function: 督查问责, origin: curated,
+         text: 要坚持真督实查，盯住不落实的事、督查不落实的人。}
+      - {id: discipline.clean.001, role: discipline, function: 廉政要求, origin: curated,
+         text: 要严守纪律规矩，始终做到清正廉洁、勤政为民。}
+      - {id: closing.call.001, role: closing, function: 号召, origin: curated,
+         text: "同志们，让我们在{{ 上级党委 }}的坚强领导下，奋力完成{{ 年份 }}各项目标任务！"}
+      - {id: opening.needs.001, role: opening, function: 会议目的, origin: curated,
+         text: "会议要研究{{ 议题 }}。", slots: [{name: 议题, prompt: 议题}]}
+    """)
+
+MEETING = {
+    "会议名称": "县政府第三次全体会议",
+    "地区": "青山县",
+    "讲话人": "王明",
+    "职务": "县长",
+    "日期": "2024-03-01",
+    "会议类型": "政府全体会议",
+    "听众": "各乡镇、县直各部门主要负责同志",
+}
+
+
+@pytest.fixture(autouse=True)
+def _user_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
+
+
+@pytest.fixture()
+def bank(tmp_path):
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    (folder / "all.yaml").write_text(BANK_YAML, encoding="utf-8")
+    pb = load_phrasebank([folder], include_shipped=False, include_user=False)
+    assert not [p for p in pb.problems if p.severity == "error"], [str(p) for p in pb.problems]
+    return pb
+
+
+def _draft(bank, template="plenary"):
+    return render.suggest_draft(template, MEETING, bank)
+
+
+def _top_markers(text: str) -> list[str]:
+    return re.findall(r"^([一二三四五六七八九十]+)、", text, re.M)
+
+
+def test_templates_listed_with_metadata():
+    infos = {t.name: t for t in render.list_templates()}
+    assert {"plenary", "implementation", "review", "parallel"} <= set(infos)
+    assert infos["plenary"].title == "政府全体会议讲话"
+    assert infos["plenary"].roles == ["situation", "tasks", "discipline"]
+    assert all(t.problem is None for t in infos.values())
+    assert "_speech" not in infos
+
+
+def test_plenary_renders_corpus_shape(bank):
+    text = render.render_text(_draft(bank), bank)
+    lines = text.splitlines()
+    assert lines[0] == "在县政府第三次全体会议上的讲话"
+    assert lines[1] == "（2024年3月1日）"
+    assert lines[2] == "县长 王明"
+    assert lines[3] == "同志们："
+    assert "下面，我讲三点意见。" in lines
+    assert _top_markers(text) == ["一", "二", "三"]
+    assert re.search(r"^（一）\S+。要", text, re.M)
+    assert re.search(r"^一要\S+。要", text, re.M)
+    assert lines[-1].startswith("同志们，让我们在县委的坚强领导下，奋力完成2024年")
+    for bad in ("【待补", "XX", "{{", "}}"):
+        assert bad not in text
+
+
+def test_numbering_after_removing_and_reordering(bank):
+    draft = _draft(bank)
+    headings = [s.heading for s in draft.sections]
+    draft.sections.pop(0)
+    text = render.render_text(draft, bank)
+    assert _top_markers(text) == ["一", "二"]
+    assert f"一、{headings[1]}" in text and f"二、{headings[2]}" in text
+    assert "我讲两点意见" in text and "我讲三点意见" not in text
+    draft.sections.reverse()
+    text = render.render_text(draft, bank)
+    assert f"一、{headings[2]}" in text and f"二、{headings[1]}" in text
+    # sub-items renumber too
+    tasks = next(s for s in draft.sections if s.role == "tasks")
+    assert len(tasks.children) >= 2
+    first = tasks.children[0].heading
+    tasks.children.pop(0)
+    text = render.render_text(draft, bank)
+    assert f"（一）{first}" not in text
+    assert re.search(r"^（一）", text, re.M)
+
+
+def test_count_follows_sections_even_if_typed(bank):
+    draft = _draft(bank)
+    announce = next(i for i in draft.opening if i.phrase == "opening.announce.001")
+    announce.values["意见条数"] = "七"
+    draft.opening.append(DraftItem(text="我再讲三点意见。"))
+    for n in (1, 2, 3, 5):
+        d = copy.deepcopy(draft)
+        while len(d.sections) > n:
+            d.sections.pop()
+        while len(d.sections) < n:
+            d.sections.append(DraftSection(role="tasks", heading=f"补充部分{len(d.sections)}",
+                                           items=[DraftItem(text="要抓好落实。")]))
+        text = render.render_text(d, bank)
+        cn = "一两三四五"[n - 1]
+        assert f"下面，我讲{cn}点意见。" in text
+        assert f"我再讲{cn}点意见。" in text
+        assert len(_top_markers(text)) == n
+
+
+def test_missing_slot_names_slot_and_phrase(bank):
+    meeting = dict(MEETING)
+    del meeting["地区"]
+    draft = render.suggest_draft("plenary", meeting, bank)
+    with pytest.raises(DrafterError) as info:
+        render.render_text(draft, bank)
+    assert "地区" in info.value.message
+    assert re.search(r"素材 (opening|situation)\.\S+", info.value.message)
+
+
+def test_missing_slot_in_spec_has_file_and_line(bank):
+    spec = textwrap.dedent("""\
+        meeting: {会议名称: 县政府全体会议, 日期: 2024-03-01}
+        template: plenary
+        opening:
+          - phrase: opening.purpose.001
+        sections:
+          - role: tasks
+            heading: 重点工作
+            items: [要抓落实。]
+        closing: [同志们，加油！]
+        """)
+    draft = draft_from_yaml(spec, "spec.yaml")
+    with pytest.raises(DrafterError) as info:
+        render.render_text(draft, bank)
+    err = info.value
+    assert (err.file, err.line) == ("spec.yaml", 4)
+    assert "上级会议" in err.message and "opening.purpose.001" in err.message
+    draft.opening[0].values["上级会议"] = "全市大会"
+    with pytest.raises(DrafterError) as info:
+        render.render_text(draft, bank)
+    assert "地区" in info.value.message
+
+
+def test_allow_blanks_leaves_markers(bank):
+    draft = render.suggest_draft("plenary", {"会议名称": "县政府全体会议"}, bank)
+    draft.opening.append(DraftItem(phrase="opening.needs.001"))
+    text = render.render_text(draft, bank, allow_blanks=True)
+    assert "【待补：地区】" in text
+    assert "【待补：议题】" in text
+    assert "【待补：年份】" in text
+    with pytest.raises(DrafterError):
+        render.render_text(draft, bank)
+
+
+def test_values_override_meeting_fields(bank):
+    draft = _draft(bank)
+    draft.sections[0].items.insert(0, DraftItem(text="{{ 地区 }}要争先。", values={"地区": "全县"}))
+    text = render.render_text(draft, bank)
+    assert "全县要争先。" in text
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ 地区.__class__ }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ 地区 * 100000000 }}",
+    "{{ 9 ** 99999 }}",
+])
+def test_sandbox_escape_in_free_text_refused(bank, payload):
+    draft = _draft(bank)
+    draft.closing.append(DraftItem(text=payload))
+    with pytest.raises(DrafterError) as info:
+        render.render_text(draft, bank)
+    assert "安全" in info.value.message or "无法取值" in info.value.message
+    assert "object" not in render.render_text(_draft(bank), bank)
+
+
+def test_sandbox_escape_in_user_template_refused(bank, tmp_path):
+    user = tmp_path / "user" / "templates"
+    user.mkdir(parents=True)
+    (user / "evil.j2").write_text("{{ title }}\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    draft = _draft(bank)
+    draft.template = "evil"
+    with pytest.raises(DrafterError) as info:
+        render.render_text(draft, bank)
+    assert "安全" in info.value.message
+    assert info.value.file and info.value.file.endswith("evil.j2") and info.value.line == 2
+
+
+def test_user_template_overrides_and_syntax_error(bank, tmp_path):
+    user = tmp_path / "user" / "templates"
+    user.mkdir(parents=True)
+    (user / "plenary.j2").write_text(
+        "{#- meta\ntitle: 我的全体会议模板\nroles: [tasks]\n-#}\n{{ title }}\n同志们：\n"
+        "{% for sec in sections %}{{ loop.index|marker('cn_dun') }}{{ sec.heading }}\n{% endfor %}",
+        encoding="utf-8")
+    (user / "broken.j2").write_text("{{ title }}\n\n{% for x in sections %}\n{{ x }\n", encoding="utf-8")
+    infos = {t.name: t for t in render.list_templates()}
+    assert infos["plenary"].user and infos["plenary"].title == "我的全体会议模板"
+    assert infos["broken"].problem and "broken.j2:4:" in infos["broken"].problem
+    text = render.render_text(_draft(bank), bank)
+    assert text.splitlines()[1] == "同志们："
+    draft = _draft(bank)
+    draft.template = "broken"
+    with pytest.raises(DrafterError) as info:
+        render.render_text(draft, bank)
+    assert "broken.j2:4:" in str(info.value)
+
+
+def test_unknown_template_error(bank):
+    draft = _draft(bank)
+    draft.template = "nosuch"
+    with pytest.raises(DrafterError) as info:
+        render.render_text(draft, bank)
+    assert "nosuch" in info.value.message and "plenary" in info.value.message
+
+
+def test_heading_set_sections_and_title(bank):
+    draft = _draft(bank)
+    draft.title = "凝心聚力 狠抓落实"
+    draft.sections[2].children = [DraftSection(role="discipline", heading=x, heading_set="hs.yishi",
+                                               items=[DraftItem(text="要抓好。")]) for x in ("效率", "担当")]
+    text = render.render_text(draft, bank)
+    lines = text.splitlines()
+    assert lines[:4] == ["凝心聚力 狠抓落实", "——在县政府第三次全体会议上的讲话", "县长 王明", "（2024年3月1日）"]
+    draft.options["speaker_line"] = False
+    assert "县长 王明" not in render.render_text(draft, bank)
+    assert "一要强化效率意识。要抓好。" in text and "二要强化担当意识。要抓好。" in text
+
+
+def test_suggest_is_complete_and_deterministic(bank):
+    for name in ("plenary", "implementation", "review", "parallel"):
+        a = render.suggest_draft(name, MEETING, bank)
+        b = render.suggest_draft(name, MEETING, bank)
+        assert a == b
+        functions = [bank.phrases[i.phrase].function for i in a.opening if i.phrase]
+        assert functions == ["会议定性", "会议目的", "回应前面发言", "引出意见"]
+        assert a.closing
+        assert len(a.sections) >= 3
+        for sec in a.sections:
+            assert sec.heading
+            assert 1 <= len(sec.items) + len(sec.children) <= 6
+        used = [i.phrase for i in _all_items(a) if i.phrase]
+        assert len(used) == len(set(used)), "a suggestion never repeats a phrase"
+        text = render.render_text(a, bank)
+        assert "【待补" not in text and "{{" not in text
+
+
+def test_parallel_uses_one_heading_set(bank):
+    draft = render.suggest_draft("parallel", MEETING, bank)
+    assert {s.heading_set for s in draft.sections} == {"hs.xiaolv"}
+    text = render.render_text(draft, bank)
+    assert "一、建设效率政府，要突出发展。" in text
+    assert "四、建设效率政府，要提升服务。" in text
+
+
+def test_suggest_fills_example_values(bank):
+    draft = _draft(bank)
+    purpose = next(i for i in draft.opening if i.phrase == "opening.purpose.001")
+    assert purpose.values == {"上级会议": "全市经济工作会议"}
+    # a phrase whose slot has no example is never suggested
+    assert "opening.needs.001" not in [i.phrase for i in _all_items(draft)]
+
+
+def test_new_spec_loads_and_lists_choices(bank):
+    text = render.new_spec_text("plenary", bank)
+    draft = draft_from_yaml(text, "new.yaml")
+    assert draft.template == "plenary"
+    assert [s.role for s in draft.sections] == ["situation", "tasks", "discipline"]
+    for pid in bank.phrases:
+        assert pid in text
+    assert "hs.yishi" in text and "担当、攻坚、效率、交账" in text
+    for field in MEETING_FIELDS:
+        assert f"  {field}:" in text
+    filled = draft_from_yaml(text, "new.yaml")
+    filled.meeting.update(MEETING)
+    assert "【待补" not in render.render_text(filled, bank)
+
+
+def test_slot_names():
+    assert render.slot_names("在{{ 地区 }}召开{{ 会议名称 }}，{{ 地区 }}") == ["会议名称", "地区"]
+    assert render.slot_names("{% if 年份 %}{{ 年份 }}{% endif %}没有") == ["年份"]
+
+
+def _all_items(draft):
+    out = list(draft.opening) + list(draft.closing)
+
+    def walk(sections):
+        for s in sections:
+            out.extend(s.items)
+            walk(s.children)
+
+    walk(draft.sections)
+    return out
+
+
+# ---------------------------------------------------------------- with the outline parser and the shipped bank
+
+
+def _parse():
+    outline = pytest.importorskip("drafter.outline")
+    return outline.parse_speech
+
+
+def test_render_parses_back(bank):
+    parse_speech = _parse()
+    for name in ("plenary", "implementation", "review", "parallel"):
+        draft = render.suggest_draft(name, MEETING, bank)
+        text = render.render_text(draft, bank)
+        speech = parse_speech(text)
+        assert speech.title == "在县政府第三次全体会议上的讲话"
+        assert speech.speaker == "县长 王明"
+        assert speech.salutation == "同志们："
+        assert speech.date and "2024年3月1日" in speech.date
+        assert speech.announced_sections == len(draft.sections)
+        assert [s.marker for s in speech.sections] == [f"{'一二三四五'[i]}、" for i in range(len(draft.sections))]
+        for sec, dsec in zip(speech.sections, draft.sections, strict=True):
+            heading = render.section_heading(dsec, bank)
+            assert sec.heading.rstrip("。") == heading.rstrip("。")
+            assert len(sec.children) == len(dsec.children)
+        assert speech.closing and speech.closing[0].text.startswith("同志们，")
+
+
+def test_suggestions_lint_clean(bank):
+    _parse()
+    lint = pytest.importorskip("drafter.lint")
+    for name in ("plenary", "implementation", "review", "parallel"):
+        speech = render.render_speech(render.suggest_draft(name, MEETING, bank), bank)
+        errors = [f for f in lint.lint_speech(speech, year=2024, draft=True) if f.severity == "error"]
+        assert not errors, (name, [f.to_dict() for f in errors])
+
+
+EXAMPLES = sorted((project_root() / "examples").glob("*.yaml"))
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped():
+    return load_phrasebank(include_user=False)
+
+
+def test_examples_exist():
+    names = {p.stem for p in EXAMPLES}
+    assert {"plenary", "implementation", "review", "parallel"} <= names
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_render_without_blanks(path: Path):
+    pb = _shipped()
+    draft = render.load_draft(path, pb)
+    text = render.render_text(draft, pb)
+    for bad in ("【待补", "XX", "xx", "××", "***", "{{", "}}", "{%"):
+        assert bad not in text, (path.name, bad)
+    assert len(_top_markers(text)) == len(draft.sections) >= 3
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_parse_and_lint_clean(path: Path):
+    parse_speech = _parse()
+    lint = pytest.importorskip("drafter.lint")
+    pb = _shipped()
+    draft = render.load_draft(path, pb)
+    speech = parse_speech(render.render_text(draft, pb))
+    assert len(speech.sections) == len(draft.sections) == speech.announced_sections
+    assert speech.closing
+    year = int(draft.meeting["日期"][:4])
+    errors = [f.to_dict() for f in lint.lint_speech(speech, year=year, draft=True) if f.severity == "error"]
+    assert not errors
+
+
+def test_template_assigns_heading_sets_by_role_and_frame(bank, tmp_path):
+    user = tmp_path / "user" / "templates"
+    user.mkdir(parents=True)
+    shipped = (project_root() / "templates" / "plenary.j2").read_text(encoding="utf-8")
+    body = shipped.split("-#}", 1)[1]
+    (user / "mine.j2").write_text(
+        "{#- meta\ntitle: 我的模板\nroles: [tasks, discipline]\n"
+        "heading_sets: {tasks: [\"强化{X}意识\"]}\n-#}" + body, encoding="utf-8")
+    draft = render.suggest_draft("mine", MEETING, bank)
+    tasks = draft.sections[0]
+    assert [c.heading_set for c in tasks.children] == ["hs.yishi"] * 4
+    assert [c.heading for c in tasks.children] == ["担当", "攻坚", "效率", "交账"]
+    # discipline is not assigned a set: its sub-headings are typed ones
+    assert all(c.heading_set is None for c in draft.sections[1].children)
+    assert "（一）强化担当意识。" in render.render_text(draft, bank)
+
+
+def test_topics_follow_heading_items():
+    topics = ["项目建设", "招商引资", "城乡建设", "乡村振兴", "民生保障"]
+    assert render._topics_for_items(["项目建设", "县城建设", "美丽乡村"], topics) == ["项目建设", "城乡建设", "乡村振兴"]
+    assert render._topics_for_items(["强化为民", "甲", "乙"], topics) == ["民生保障", "项目建设", "招商引资"]
+
+
+def test_user_template_undefined_variable_names_line(bank, tmp_path):
+    user = tmp_path / "user" / "templates"
+    user.mkdir(parents=True)
+    (user / "typo.j2").write_text("{{ title }}\n同志们：\n{{ 会议地点 }}\n", encoding="utf-8")
+    draft = _draft(bank)
+    draft.template = "typo"
+    with pytest.raises(DrafterError) as info:
+        render.render_text(draft, bank)
+    assert info.value.file.endswith("typo.j2") and info.value.line == 3
+    assert "会议地点" in info.value.message
+
+
+@pytest.mark.parametrize("name", ["plenary", "implementation", "review", "parallel"])
+def test_shipped_phrasebank_suggestion_complete_and_lint_clean(name):
+    parse_speech = _parse()
+    lint = pytest.importorskip("drafter.lint")
+    pb = _shipped()
+    draft = render.suggest_draft(name, MEETING, pb)
+    text = render.render_text(draft, pb)
+    assert "【待补" not in text and "{{" not in text
+    speech = parse_speech(text)
+    assert speech.announced_sections == len(speech.sections) == len(draft.sections) >= 3
+    errors = [f.to_dict() for f in lint.lint_speech(speech, year=2024, draft=True) if f.severity == "error"]
+    assert not errors
+
+
+@functools.lru_cache(maxsize=1)
+def _fixture_bank():
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="drafter-bank-"))
+    (folder / "all.yaml").write_text(BANK_YAML, encoding="utf-8")
+    return load_phrasebank([folder], include_shipped=False, include_user=False)
+
+
+def test_numbering_property_any_order_and_subset():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    bank = _fixture_bank()
+    base = render.suggest_draft("plenary", MEETING, bank)
+    pool = [DraftSection(role="tasks", heading=f"第{i}项重点工作", items=[DraftItem(text=f"要抓好第{i}项。")],
+                         children=[DraftSection(role="tasks", heading=f"子项{i}-{j}",
+                                                items=[DraftItem(text="要落实。")]) for j in range(i % 3)])
+            for i in range(1, 8)]
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.permutations(range(7)), st.integers(min_value=1, max_value=7))
+    def check(order, keep):
+        draft = copy.deepcopy(base)
+        draft.sections = [copy.deepcopy(pool[i]) for i in order[:keep]]
+        text = render.render_text(draft, bank)
+        numerals = "一二三四五六七"
+        assert _top_markers(text) == list(numerals[:keep])
+        assert f"讲{'两' if keep == 2 else numerals[keep - 1]}点意见" in text
+        for position, i in enumerate(order[:keep]):
+            block = text.split(f"{numerals[position]}、第{i + 1}项重点工作", 1)[1]
+            for j in range((i + 1) % 3):  # pool[i] has (i + 1) % 3 sub-items
+                assert f"（{numerals[j]}）子项{i + 1}-{j}。" in block
+
+    check()

@@ -1,0 +1,751 @@
+"""Pilot tests of the drafting wizard: the whole path, the fast path, validation, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytest.importorskip("textual")
+
+from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea  # noqa: E402
+
+from drafter import session  # noqa: E402
+from drafter.tui.app import DrafterApp  # noqa: E402
+from drafter.tui.screens import AddPhraseScreen, ConfirmScreen, HelpScreen, ResumeScreen  # noqa: E402
+
+SIZE = (120, 40)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def dirs(tmp_path, monkeypatch):
+    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
+    monkeypatch.setenv("DRAFTER_EXPORT_DIR", str(tmp_path / "out"))
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def app_for_test(**kwargs) -> DrafterApp:
+    # The corpus mining is not needed by most tests; the structure tests pass corpus explicitly.
+    kwargs.setdefault("corpus", [])
+    return DrafterApp(**kwargs)
+
+
+async def wait_for(pilot, condition, what: str, timeout: float = 30.0) -> None:
+    """Poll until ``condition()`` holds (workers finish at their own pace)."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.render())
+
+
+def docx_paragraphs(path: Path) -> list[str]:
+    import docx
+
+    return [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+
+
+def assert_in_order(haystack: list[str], needles: list[str]) -> None:
+    """Each needle occurs in some paragraph, each after the previous one."""
+    position = 0
+    for needle in needles:
+        for i in range(position, len(haystack)):
+            if needle in haystack[i]:
+                position = i + 1
+                break
+        else:
+            raise AssertionError(f"{needle!r} not found after paragraph {position}: {haystack[position:position + 5]}")
+
+
+class KeyCounter:
+    """Presses keys through the pilot and counts them."""
+
+    def __init__(self, pilot) -> None:
+        self.pilot = pilot
+        self.count = 0
+
+    async def press(self, *keys: str) -> None:
+        self.count += len(keys)
+        await self.pilot.press(*keys)
+
+    async def type(self, text: str) -> None:
+        await self.press(*text)
+
+
+# ---------------------------------------------------------------- fast path
+
+
+def test_fast_path_to_docx_in_at_most_40_keys(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            keys = KeyCounter(pilot)
+            await keys.type("县政府全体会议")
+            await keys.press("enter")  # next field: 地区
+            await keys.type("青山县")
+            await keys.press("ctrl+n")  # 选择结构
+            assert app.current_step == "structure"
+            await wait_for(pilot, lambda: app.templates, "templates")
+            await keys.press("enter")  # the first structure, prefilled
+            await wait_for(pilot, lambda: app.draft.sections, "prefilled draft")
+            await keys.press("6")  # 导出
+            assert app.current_step == "export"
+            await keys.press("enter")
+            await wait_for(pilot, lambda: app.last_export is not None, "export")
+            assert keys.count <= 40, keys.count
+            out = app.last_export
+            assert out.exists() and out.suffix == ".docx"
+            assert out.parent == dirs / "out"
+            from drafter.render import section_heading
+
+            headings = [section_heading(s, app.phrasebank) for s in app.draft.sections]
+            paragraphs = docx_paragraphs(out)
+            assert_in_order(paragraphs, headings)
+            # the fast path gives a lint-clean speech
+            errors = [f for f in app.findings if f.severity == "error"]
+            assert errors == [], errors
+            assert app.exported
+            # quitting after an export does not ask
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+        assert app.return_code == 0
+
+    asyncio.run(run())
+
+
+# ---------------------------------------------------------------- the whole path
+
+
+def test_whole_path_headings_phrases_export(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            # 1 会议信息
+            for text in ("县政府第三次全体会议", "青山县", "张三", "县长", "2024/3/1"):
+                await pilot.press(*text)
+                await pilot.press("enter")
+            assert app.draft.meeting["日期"] == "2024年3月1日"
+            await pilot.press("2")  # focus is on 会议类型 (an Input): "2" is typed, not a step key
+            assert app.current_step == "meeting"
+            assert app.draft.meeting["会议类型"] == "2"
+            await pilot.press("backspace")
+            await pilot.press("ctrl+n")
+            # 2 选择结构: pick the plenary template
+            await wait_for(pilot, lambda: app.phrasebank_ready and app.templates, "phrasebank")
+            choices = app.query_one("#structure-choices", OptionList)
+            index = next(i for i, o in enumerate(choices.options) if o.id == "t:plenary")
+            choices.highlighted = index
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: len(app.draft.sections) == 3, "plenary sections")
+            # remove the last section, then add a discipline section back at the end
+            sections = app.query_one("#structure-sections", OptionList)
+            sections.focus()
+            sections.highlighted = 2
+            await pilot.press("delete")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm delete")
+            await pilot.press("y")
+            await pilot.pause()
+            assert [s.role for s in app.draft.sections] == ["situation", "tasks"]
+            app.query_one("#structure-role", Select).value = "discipline"
+            await pilot.click("#structure-add")
+            await pilot.pause()
+            assert [s.role for s in app.draft.sections] == ["situation", "tasks", "discipline"]
+            # 3 标题
+            await pilot.press("ctrl+n")
+            assert app.current_step == "headings"
+            heading_list = app.query_one("#headings-sections", OptionList)
+            heading_list.highlighted = 0
+            await pilot.pause()
+            box = app.query_one("#headings-input", Input)
+            box.focus()
+            await pilot.pause()
+            await pilot.press(*"认清形势坚定信心")
+            await pilot.press("enter")
+            assert app.draft.sections[0].heading == "认清形势坚定信心"
+            # the discipline section: a parallel set of 3 children
+            discipline_path = (2,)
+            step = app.query_one("#headings")
+            heading_list.highlighted = step.paths.index(discipline_path)
+            await pilot.pause()
+            hs_id = next(iter(app.heading_sets))
+            app.query_one("#headings-set", Select).value = hs_id
+            count = app.query_one("#headings-count", Input)
+            count.value = "3"
+            await pilot.click("#headings-generate")
+            await pilot.pause()
+            hs = app.heading_sets[hs_id]
+            children = app.draft.sections[2].children
+            assert [c.heading for c in children] == hs.items[:3]
+            assert all(c.heading_set == hs_id for c in children)
+            # the lint's parallel-heading check is shown live
+            await wait_for(pilot, lambda: app.lint_ready and not app._dirty_lint, "lint")
+            assert text_of(app.query_one("#headings-lint", Static))
+            # a blank discipline section's heading still needs typing
+            heading_list.highlighted = step.paths.index(discipline_path)
+            await pilot.pause()
+            box.focus()
+            box.value = "转变作风，狠抓落实"
+            await pilot.pause()
+            assert app.draft.sections[2].heading == "转变作风，狠抓落实"
+            # 4 内容: the first section gets a searched phrase, moved to the top, and free text
+            await pilot.press("ctrl+n")
+            assert app.current_step == "content"
+            parts = app.query_one("#content-parts", OptionList)
+            content = app.query_one("#content")
+            parts.highlighted = next(i for i, p in enumerate(content.parts) if p.path == (0,))
+            await pilot.pause()
+            app.query_one("#content-role", Select).value = Select.NULL
+            search = app.query_one("#content-search", Input)
+            search.focus()
+            await pilot.press(*"成绩")
+            results = app.query_one("#content-results", OptionList)
+            await wait_for(pilot, lambda: content.results, "search results")
+            chosen = content.results[0]
+            before = len(app.draft.sections[0].items)
+            await pilot.press("enter")  # focus to results
+            assert app.focused is results
+            await pilot.press("enter")  # add the first result
+            await pilot.pause()
+            items = app.draft.sections[0].items
+            assert len(items) == before + 1
+            position = next(i for i, it in enumerate(items) if it.phrase == chosen.id)
+            item_list = app.query_one("#content-items", OptionList)
+            item_list.focus()
+            item_list.highlighted = position
+            for _ in range(position):
+                await pilot.press("shift+up")
+            assert items[0].phrase == chosen.id
+            # free text with undo
+            await pilot.click("#content-free")
+            await pilot.pause()
+            area = app.query_one("#content-text", TextArea)
+            assert app.focused is area
+            await pilot.press(*"我们要抓好全县重点项目")  # (Pilot cannot press full-width punctuation)
+            area.history.checkpoint()  # as a focus change or a pause in typing does
+            await pilot.press("x")
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            free = next(it for it in items if it.text is not None and "重点项目" in it.text)
+            assert free.text == "我们要抓好全县重点项目"
+            # fill any slot of the chosen phrase inline
+            item_list.focus()
+            item_list.highlighted = 0
+            await pilot.pause()
+            for slot in app.query(".slot-input").results(Input):
+                slot.value = "示例" if not app.draft.meeting.get(slot.name or "") else ""
+            await pilot.pause()
+            # 6 导出 (the discipline children have no content: allow blanks would be needed; fill them)
+            for child in app.draft.sections[2].children:
+                child.items.append(type(free)(text=f"抓好{child.heading}方面的工作。"))
+            app.draft_changed()
+            await pilot.press("ctrl+t")
+            await wait_for(pilot, lambda: app.last_export is not None, "export")
+            out = app.last_export
+            paragraphs = docx_paragraphs(out)
+            from drafter.render import section_heading
+
+            expected = [
+                "认清形势坚定信心",
+                content.item_text(items[0])[:20],
+                "我们要抓好全县重点项目",
+                section_heading(app.draft.sections[1], app.phrasebank),
+                "转变作风，狠抓落实",
+                *[hs.frame.replace("{" + hs.slot + "}", item) for item in hs.items[:3]],
+            ]
+            assert_in_order(paragraphs, expected)
+            assert "已导出到" in text_of(app.query_one("#export-result", Static))
+
+    asyncio.run(run())
+
+
+# ---------------------------------------------------------------- meeting step
+
+
+def test_meeting_validation_reason_beside_field(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            reason_name = app.query_one("#reason-0", Static)
+            assert "必填" in text_of(reason_name)
+            await pilot.press(*"县政府常务会议")
+            assert text_of(reason_name) == ""
+            date = app.query_one("#meeting-4", Input)
+            date.focus()
+            await pilot.press(*"2024-13-01")
+            reason = app.query_one("#reason-4", Static)
+            assert "2024年3月1日" in text_of(reason)
+            assert date.has_class("-invalid")
+            for _ in range(5):
+                await pilot.press("backspace")
+            await pilot.press(*"03-01")
+            assert text_of(reason) == ""
+            assert app.draft.meeting["日期"] == "2024年3月1日"
+            assert app.query_one("#steps", OptionList).options[0].prompt.plain.startswith("✓")
+
+    asyncio.run(run())
+
+
+def test_profile_fills_fields_next_time(dirs):
+    async def first() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            for text in ("甲会议", "青山县", "李四", "副县长"):
+                await pilot.press(*text)
+                await pilot.press("enter")
+            await wait_for(pilot, lambda: session.profile_path().exists(), "profile saved")
+            app._quit_confirmed = True
+
+    async def second() -> None:
+        app = app_for_test(resume=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            values = [app.query_one(f"#meeting-{i}", Input).value for i in range(4)]
+            assert values == ["", "青山县", "李四", "副县长"]
+            assert app.focused is app.query_one("#meeting-0", Input)
+
+    asyncio.run(first())
+    asyncio.run(second())
+
+
+def test_first_screen_interactive_before_phrasebank_loads(dirs, monkeypatch):
+    import threading
+
+    import drafter.phrasebank as pb_module
+
+    gate = threading.Event()
+    real = pb_module.load_phrasebank
+
+    def slow_load(*args, **kwargs):
+        gate.wait(20)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pb_module, "load_phrasebank", slow_load)
+
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"动员大会")
+            assert app.draft.meeting["会议名称"] == "动员大会"
+            assert app.phrasebank is None
+            assert "加载中" in text_of(app.query_one("#topbar", Static))
+            # search while loading: answered at once with a loading note
+            await pilot.press("4")  # Input has focus: typed
+            app.action_go(3)
+            await pilot.pause()
+            app.query_one("#content-role", Select).value = Select.NULL
+            search = app.query_one("#content-search", Input)
+            search.focus()
+            await pilot.press(*"招商")
+            await pilot.pause()
+            results = app.query_one("#content-results", OptionList)
+            assert "加载中" in results.options[0].prompt.plain
+            gate.set()
+            await wait_for(pilot, lambda: app.phrasebank_ready, "phrasebank")
+            await wait_for(pilot, lambda: app.query_one("#content").results, "results after load")
+            assert any("招商" in p.text or "招商" in " ".join(p.topics) for p in app.query_one("#content").results)
+
+    asyncio.run(run())
+
+
+# ---------------------------------------------------------------- steps reachable, help, palette
+
+
+def test_steps_reachable_any_time_and_sidebar(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            sidebar = app.query_one("#steps", OptionList)
+            sidebar.focus()
+            for i, key in enumerate(session.STEP_KEYS):
+                await pilot.press(str(i + 1))
+                assert app.current_step == key
+            await pilot.press("ctrl+b")
+            assert app.current_step == "preview"
+            await pilot.click("#steps", offset=(4, 2))
+            await pilot.pause()
+            assert app.current_step == "meeting"
+            labels = [o.prompt.plain for o in sidebar.options]
+            assert [label.split(" ", 2)[2] for label in labels] == [label for _, label in session.STEPS]
+
+    asyncio.run(run())
+
+
+def test_help_lists_every_key_and_palette_commands(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f1")
+            assert isinstance(app.screen, HelpScreen)
+            text = str(app.screen.query_one("#help-text", Static).render())
+            for key in ("F1", "Ctrl+S", "Ctrl+T", "Ctrl+N", "Ctrl+B", "Ctrl+O", "Ctrl+Q", "Ctrl+P", "1-6",
+                        "Shift+up", "delete", "Ctrl+L", "Ctrl+Z"):
+                assert key in text, key
+            await pilot.press("escape")
+            assert not isinstance(app.screen, HelpScreen)
+            titles = [c.title for c in app.get_system_commands(app.screen)]
+            for title in ("保存", "导出", "新建", "打开", "加入素材库", "切换主题"):
+                assert title in titles
+            dark = app.theme
+            app.action_toggle_theme()
+            assert app.theme != dark
+            footer_keys = {b.description for b in app.BINDINGS if getattr(b, "show", True)}
+            assert {"帮助", "保存", "导出", "退出"} <= footer_keys
+
+    asyncio.run(run())
+
+
+# ---------------------------------------------------------------- preview, findings jump
+
+
+def test_finding_jumps_to_step(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"全体会议")
+            await pilot.press("enter", *"青山县")
+            await wait_for(pilot, lambda: app.phrasebank_ready and app.templates, "phrasebank")
+            app.choose_structure("t:plenary")
+            await wait_for(pilot, lambda: app.draft.sections, "sections")
+            # a section without a heading makes the speech's numbering/heading findings;
+            # empty the closing to get the 'closing' rule
+            app.draft.closing = []
+            app.draft_changed()
+            await wait_for(pilot, lambda: not app._dirty_lint and app.lint_ready
+                           and any(f.rule == "closing" for f in app.findings), "closing finding")
+            await pilot.press("ctrl+n")  # leave the input first
+            app.action_go(4)
+            await pilot.pause()
+            findings = app.query_one("#preview-findings", OptionList)
+            assert app.focused is findings
+            findings.highlighted = next(i for i, f in enumerate(app.findings) if f.rule == "closing")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.current_step == "content"
+            content = app.query_one("#content")
+            part = content.parts[app.query_one("#content-parts", OptionList).highlighted]
+            assert part.kind == "closing"
+            assert "全体会议" in app.markdown
+
+    asyncio.run(run())
+
+
+# ---------------------------------------------------------------- 加入素材库
+
+
+def test_add_selected_text_to_phrasebank(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"常务会议")
+            await wait_for(pilot, lambda: app.phrasebank_ready, "phrasebank")
+            app.action_go(3)
+            await pilot.pause()
+            await pilot.click("#content-free")
+            await pilot.pause()
+            area = app.query_one("#content-text", TextArea)
+            area.insert("要把招商引资作为经济工作的生命线，全力以赴抓紧抓实。")
+            await pilot.pause()
+            area.select_all()
+            await pilot.press("ctrl+l")
+            await wait_for(pilot, lambda: isinstance(app.screen, AddPhraseScreen), "add dialog")
+            dialog = app.screen
+            # missing function: refused with a reason
+            await pilot.press("ctrl+s")
+            assert "作用" in str(dialog.query_one("#add-error", Static).render())
+            dialog.query_one("#add-role", Select).value = "tasks"
+            await pilot.press(*"工作要求")
+            dialog.query_one("#add-topics", Input).value = "招商引资"
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: not isinstance(app.screen, AddPhraseScreen), "dialog closed")
+            user_pb = Path(os.environ["DRAFTER_USER_DIR"]) / "phrasebank"
+            await wait_for(pilot, lambda: user_pb.exists() and any(
+                "生命线" in p.read_text(encoding="utf-8") for p in user_pb.glob("*.yaml")), "phrase appended")
+            await wait_for(pilot, lambda: any("生命线" in p.text for p in app.phrasebank.phrases.values()),
+                           "reloaded phrasebank")
+
+    asyncio.run(run())
+
+
+# ---------------------------------------------------------------- nothing lost
+
+
+def test_quit_unexported_asks_once(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"未导出的会议")
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("n")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmScreen)
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("y")
+            await pilot.pause()
+        # the draft was saved on the way out
+        records = session.recent_drafts()
+        assert records and records[0].title == "未导出的会议"
+
+    asyncio.run(run())
+
+
+def test_quit_without_changes_does_not_ask(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+q")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmScreen)
+        assert session.recent_drafts() == []
+
+    asyncio.run(run())
+
+
+RESUME_CHILD = textwrap.dedent(
+    """
+    import asyncio, sys, time
+    from drafter.tui.app import DrafterApp
+
+    async def main():
+        app = DrafterApp(corpus=[])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press(*"崩溃前的会议")
+            await pilot.press("enter", *"青山县")
+            print("typed", flush=True)
+            while True:
+                await asyncio.sleep(0.1)
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_resume_after_kill(dirs):
+    env = dict(os.environ)
+    child = subprocess.Popen([sys.executable, "-c", RESUME_CHILD], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        assert line.strip() == "typed", child.stderr.read() if child.stderr else ""
+        drafts = dirs / "user" / "drafts"
+        deadline = time.monotonic() + 20
+        while True:
+            specs = [p for p in drafts.glob("*.yaml") if not p.name.endswith(".state.yaml")] if drafts.exists() else []
+            if specs and "青山县" in specs[0].read_text(encoding="utf-8"):
+                break
+            assert time.monotonic() < deadline, "no autosave appeared"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    spec = specs[0]
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    assert data["meeting"]["会议名称"] == "崩溃前的会议"
+
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, ResumeScreen), "resume offer")
+            options = app.screen.query_one("#resume-list", OptionList).options
+            assert "崩溃前的会议" in options[0].prompt.plain
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.draft.meeting["会议名称"] == "崩溃前的会议"
+            assert app.draft.meeting["地区"] == "青山县"
+            assert app.spec_path == spec
+            assert app.query_one("#meeting-1", Input).value == "青山县"
+
+    asyncio.run(run())
+
+
+def test_open_draft_file_argument(dirs):
+    example = ROOT / "examples" / "plenary.yaml"
+    if not example.exists():
+        pytest.skip("examples/plenary.yaml not present")
+
+    async def run() -> None:
+        app = app_for_test(draft_path=example)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert not isinstance(app.screen, ResumeScreen)
+            assert app.origin == example
+            assert app.draft.sections
+            assert app.query_one("#meeting-0", Input).value == app.draft.meeting["会议名称"]
+            # saving writes back to the opened file (with a backup) and autosaves
+            copy_path = dirs / "mine.yaml"
+            copy_path.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+            assert app.open_path(copy_path)
+            app.draft.meeting["听众"] = "全体干部"
+            app.draft_changed(meeting=True)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert "全体干部" in copy_path.read_text(encoding="utf-8")
+            assert (dirs / "mine.yaml.bak").exists()
+
+    asyncio.run(run())
+
+
+def test_bad_file_argument_is_an_in_app_message(dirs):
+    bad = dirs / "bad.yaml"
+    bad.write_bytes(b"\x00\x01\x02 not yaml")
+
+    async def run() -> None:
+        app = app_for_test(draft_path=bad)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+            assert any("bad.yaml" in m for m in messages), messages
+            assert app.draft.sections == []  # a fresh draft instead
+
+    asyncio.run(run())
+
+
+def test_bad_user_phrasebank_is_shown_not_raised(dirs):
+    user_pb = dirs / "user" / "phrasebank"
+    user_pb.mkdir(parents=True)
+    (user_pb / "mine.yaml").write_text("phrases:\n  - id: [unclosed\n", encoding="utf-8")
+
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.phrasebank_ready, "phrasebank")
+            messages = [n.message for n in app._notifications]
+            assert any("mine.yaml" in m for m in messages), messages
+
+    asyncio.run(run())
+
+
+# ---------------------------------------------------------------- export safety
+
+
+def test_export_refuses_overwrite_unless_confirmed(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"覆盖测试会议")
+            await pilot.press("enter", *"青山县")
+            await wait_for(pilot, lambda: app.phrasebank_ready and app.templates, "phrasebank")
+            app.choose_structure("t:plenary")
+            await wait_for(pilot, lambda: app.draft.sections, "sections")
+            await pilot.press("ctrl+n")
+            app.action_go(5)
+            await pilot.pause()
+            # choose .txt
+            app.query_one("#export-format").query("RadioButton")[2].value = True
+            await pilot.pause()
+            path = Path(app.query_one("#export-path", Input).value)
+            assert path.suffix == ".txt"
+            path.write_text("旧文件", encoding="utf-8")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("n")
+            await settle(pilot)
+            assert path.read_text(encoding="utf-8") == "旧文件"
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("y")
+            await wait_for(pilot, lambda: app.last_export is not None, "export")
+            assert "覆盖测试会议" in path.read_text(encoding="utf-8")
+
+    asyncio.run(run())
+
+
+def test_missing_slot_export_error_is_a_message_and_blanks_allowed(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(*"缺少地区的会议")
+            await wait_for(pilot, lambda: app.phrasebank_ready and app.templates, "phrasebank")
+            app.choose_structure("t:plenary")
+            await wait_for(pilot, lambda: app.draft.sections, "sections")
+            await pilot.press("ctrl+n")
+            app.action_go(5)
+            await pilot.pause()
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "导出失败" in text_of(app.query_one("#export-result", Static))
+                           or app.last_export is not None, "export attempt")
+            if app.last_export is None:
+                assert "地区" in text_of(app.query_one("#export-result", Static))
+                app.query_one("#export-blanks", Checkbox).value = True
+                app.query_one("#export-go").focus()
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: app.last_export is not None, "export with blanks")
+                assert any("【待补" in p for p in docx_paragraphs(app.last_export))
+
+    asyncio.run(run())
+
+
+# ---------------------------------------------------------------- markup safety and sizes
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_user_text_is_not_markup_and_wide_chars_fit(dirs, size):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=size) as pilot:
+            await pilot.press(*"[bold]县政府[/bold]全体会议")
+            await pilot.pause()
+            assert "[bold]县政府[/bold]全体会议" in text_of(app.query_one("#topbar", Static))
+            for i in range(6):
+                app.action_go(i)
+                await pilot.pause()
+                step = app.query_one(f"#{session.STEP_KEYS[i]}")
+                assert step.region.width > 0 and step.region.right <= size[0]
+
+    asyncio.run(run())
+
+
+def test_structures_from_corpus_listed_with_counts_and_sources(dirs):
+    async def run() -> None:
+        app = DrafterApp(corpus=[ROOT / "seeds"])
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.structures_loaded and app.templates, "structures", timeout=60)
+            assert app.structures
+            choices = app.query_one("#structure-choices", OptionList)
+            mined = [o for o in choices.options if (o.id or "").startswith("m:")]
+            assert len(mined) == len(app.structures)
+            first = mined[0].prompt.plain
+            assert f"×{app.structures[0].count}" in first
+            assert app.structures[0].speeches[0][0] in first
+            # choosing a mined structure gives sections in its role order
+            app.action_go(1)
+            await pilot.pause()
+            choices.highlighted = choices.options.index(mined[0])
+            await wait_for(pilot, lambda: app.phrasebank_ready, "phrasebank")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.draft.sections, "sections")
+            assert tuple(s.role for s in app.draft.sections) == tuple(
+                r for r in app.structures[0].roles if r in ("situation", "tasks", "discipline"))
+            preview = text_of(app.query_one("#structure-preview", Static))
+            assert "出现" in preview
+
+    asyncio.run(run())

@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 from drafter.errors import DrafterError
 
@@ -29,12 +31,47 @@ COMMAND_MODULES = (
 )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with Chinese usage errors and exit code 2."""
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少必需的参数：\1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), r"参数 \1 的取值 \2 无效（可选：\3）"),
+    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 需要一个值"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: (.*)"), r"参数 \1 的值 \3 无效"),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)"), r"参数 \1 不能与 \2 同时使用"),
+)
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+
+def _translate(message: str) -> str:
+    for pattern, replacement in _ARGPARSE_MESSAGES:
+        if pattern.search(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese help, Chinese usage errors and exit code 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        formatter = super()._get_formatter()
+        add_usage = formatter.add_usage
+
+        def chinese_usage(usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+            add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+        formatter.add_usage = chinese_usage  # type: ignore[method-assign]
+        return formatter
+
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"drafter: 参数错误：{message}\n")
+        sys.stderr.write(f"drafter: 参数错误：{_translate(message)}\n")
         raise SystemExit(2)
 
 
@@ -43,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="drafter",
         description="讲稿助手：挖掘讲话稿语料、管理素材库、起草并导出公文格式讲话稿。不带参数运行时打开向导界面。",
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action="version", version=_version(), help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:

@@ -6,13 +6,15 @@ speech, a list of ``{rule, severity, message, location}``; when the files hold
 several speeches, each finding also carries ``source`` and ``index``.
 
 Exit status: 0 when no finding is an error, 1 when any is, 2 when a file
-could not be read (the message names it; the other files are still checked).
+could not be read (the message names it; the other files are still checked)
+or ``--ignore`` names an unknown rule.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import Any
 
@@ -57,6 +59,13 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="会议年份（默认取草稿或讲话稿中的日期），用于“今年”与年份的核对",
     )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="不检查某条规则（可重复，或用逗号分隔），如 --ignore punctuation,salutation",
+    )
     parser.set_defaults(func=run_lint)
 
 
@@ -70,7 +79,23 @@ def _year_arg(value: str) -> int:
     return year
 
 
+def _ignored(values: list[str]) -> set[str] | None:
+    """The rule ids given to --ignore, or None (after a message) when one is unknown."""
+    rules = {part.strip() for value in values for part in re.split(r"[,，、\s]+", value) if part.strip()}
+    unknown = sorted(rules - set(RULES))
+    if unknown:
+        print(
+            f"drafter: 参数错误：没有这条规则：{'、'.join(unknown)}；可用规则：{'、'.join(RULES)}",
+            file=sys.stderr,
+        )
+        return None
+    return rules
+
+
 def run_lint(args: argparse.Namespace) -> int:
+    ignored = _ignored(getattr(args, "ignore", []) or [])
+    if ignored is None:
+        return EXIT_UNREADABLE
     reports: list[LintReport] = []
     unreadable = 0
 
@@ -86,6 +111,9 @@ def run_lint(args: argparse.Namespace) -> int:
             if exc.file is None:
                 exc.file = name
             report_error(exc)
+    if ignored:
+        for report in reports:
+            report.findings = [f for f in report.findings if f.rule not in ignored]
     if args.json:
         print(json.dumps(reports_to_json(reports), ensure_ascii=False, indent=2))
     else:

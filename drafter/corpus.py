@@ -7,14 +7,14 @@ expressions, so a large corpus (or one absurd 10 MB line) never hangs.
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 
 from drafter.errors import DrafterError
 from drafter.model import Para, Speech
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
 DOCX_SUFFIX = ".docx"
 CORPUS_SUFFIXES = {".txt", ".docx"}
 
@@ -61,9 +61,9 @@ _AD_MAX_LEN = 80
 _PAGINATION_RE = re.compile(r"本文章共\d+页[，,]?\s*当前在第\d+页|第\d+页\s*[/／共]\s*共?\d+页")
 _PAGE_NUMBER_LINE = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$")
 
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
-_INVISIBLE.update(dict.fromkeys([*range(0, 9), *range(11, 32), 127], None))
-_INVISIBLE[ord("\t")] = ord(" ")
+# Invisible and control characters (a tab becomes a space first).
+_INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad\x00-\x08\x0a-\x1f\x7f]")
+_FULLWIDTH_RE = re.compile("[０-９Ａ-Ｚａ-ｚ]")
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u3000]+")
 _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９"}
 _FULLWIDTH.update({ord(chr(o)): o - 0xFEE0 for o in range(ord("Ａ"), ord("Ｚ") + 1)})
@@ -83,19 +83,26 @@ def normalise_text(text: str) -> str:
 
     Placeholders (``XX``, ``xx``, ``X``, ``*``, ``***``, ``××``, ``……``) are left alone.
     """
-    text = text.translate(_INVISIBLE)
+    if _INVISIBLE_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text.replace("\t", " "))
     text = _SPACES.sub(" ", text).strip()
     if not text:
         return ""
-    text = text.translate(_FULLWIDTH)
-    if any(c in text for c in ",:;?!"):
-        text = _HALF_NEAR_CJK.sub(lambda m: _HALF_PUNCT[m.group(0)], text)
-    if "(" in text:
-        text = _PAREN_GROUP.sub(_fullwidth_parens, text)
-    if " " in text:
-        text = _SPACE_AFTER_MARKER.sub(r"\1", text)
-        if len(text) > 60:
-            text = _SPACE_BETWEEN_CJK.sub("", text)
+    if _FULLWIDTH_RE.search(text):
+        text = text.translate(_FULLWIDTH)
+    # The steps feed each other (a removed space brings a bracket pair closer), so repeat to a fixed point.
+    for _ in range(4):
+        before = text
+        if " " in text:
+            text = _SPACE_AFTER_MARKER.sub(r"\1", text)
+            if len(text) > 60:
+                text = _SPACE_BETWEEN_CJK.sub("", text)
+        if any(c in text for c in ",:;?!"):
+            text = _HALF_NEAR_CJK.sub(lambda m: _HALF_PUNCT[m.group(0)], text)
+        if "(" in text:
+            text = _PAREN_GROUP.sub(_fullwidth_parens, text)
+        if text == before:
+            break
     return text
 
 
@@ -109,7 +116,7 @@ def _fullwidth_parens(m: re.Match[str]) -> str:
 
 def is_advert(text: str) -> bool:
     """A short line that is an advert or web boilerplate rather than speech."""
-    return len(text) <= _AD_MAX_LEN and _AD_STRONG.search(text) is not None
+    return len(text) <= _AD_MAX_LEN and _AD_STRONG.search(text) is not None and not ANY_MARKER_RE.match(text)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -189,33 +196,73 @@ def _drop_preamble_adverts(lines: list[Para]) -> None:
             lines[i] = Para("", lines[i].line)
 
 
+_WRAP_MIN_LEN = 40
+
+
+def _wrap_length(lines: list[Para]) -> int:
+    """The shortest line length that counts as hard-wrapped.
+
+    40 characters by default; a file wrapped at a fixed width (copied from a
+    PDF or a narrow window: many unpunctuated lines of the same length) uses
+    that width instead.
+    """
+    lengths = Counter(
+        len(p.text)
+        for p in lines
+        if len(p.text) >= 12
+        and not _ends_sentence(p.text)
+        and not _is_heading_only(p.text)
+        and not _is_header_line(p.text)
+    )
+    if not lengths:
+        return _WRAP_MIN_LEN
+    width, count = lengths.most_common(1)[0]
+    # allow one character of jitter (a half-width digit pair, a closing quote)
+    count += lengths.get(width - 1, 0) + lengths.get(width + 1, 0)
+    if count >= 4 and count * 4 >= sum(lengths.values()):
+        return min(_WRAP_MIN_LEN, width - 2)
+    return _WRAP_MIN_LEN
+
+
 def _repair_wraps(lines: list[Para]) -> list[Para]:
     out: list[Para] = []
     current: Para | None = None
     continued = False
+    min_len = _wrap_length(lines)
     for p in lines:
         text = p.text
         if not text:
             if current is not None:
-                out.append(current)
+                _emit(out, current, continued)
                 current = None
             continue
         if current is not None:
-            if _joins(current.text, text, continued):
+            if _joins(current.text, text, continued or len(current.text) >= min_len):
                 current = Para(normalise_text(current.text + text), current.line)
                 continued = True
                 continue
-            out.append(current)
+            _emit(out, current, continued)
         current = Para(text, p.line)
         continued = False
     if current is not None:
-        out.append(current)
+        _emit(out, current, continued)
     return out
 
 
-def would_join(prev: str, nxt: str) -> bool:
+def _emit(out: list[Para], para: Para, merged: bool) -> None:
+    # A paragraph glued from several lines is checked for adverts again, as a re-read would.
+    if not (merged and is_advert(para.text)):
+        out.append(para)
+
+
+def wrap_length(lines: list[str]) -> int:
+    """The line length from which ``clean_lines`` treats an unpunctuated line of this text as wrapped."""
+    return _wrap_length([Para(t) for t in lines])
+
+
+def would_join(prev: str, nxt: str, min_len: int = _WRAP_MIN_LEN) -> bool:
     """Would ``clean_lines`` read line ``nxt`` as the continuation of a stand-alone line ``prev``?"""
-    return _joins(prev, nxt, False)
+    return _joins(prev, nxt, len(prev) >= min_len)
 
 
 def _joins(prev: str, nxt: str, continued: bool) -> bool:
@@ -226,7 +273,7 @@ def _joins(prev: str, nxt: str, continued: bool) -> bool:
             return False
     elif _ends_sentence(prev):
         return False
-    if len(prev) < 40 and not continued:
+    if len(prev) < _WRAP_MIN_LEN and not continued:
         return False
     if _is_heading_only(prev) or _is_header_line(prev):
         return False
@@ -327,17 +374,13 @@ def _guess_utf16(data: bytes) -> str | None:
     return None
 
 
+_BINARY_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff]")
+
+
 def _looks_binary(text: str) -> bool:
+    """Control, surrogate and private-use characters above 1 % of a sample: not a text file."""
     sample = text[:20000]
-    if not sample:
-        return False
-    bad = 0
-    for ch in sample:
-        if ch in "\t\n\r\f\v":
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cs", "Co", "Cn"):
-            bad += 1
+    bad = len(_BINARY_CHARS.findall(sample))
     return bad > max(2, len(sample) // 100)
 
 
@@ -428,10 +471,10 @@ def split_speeches(paras: list[Para], source: str = "", path: str = "") -> list[
 # Near-duplicates
 
 _SENTENCE_SPLIT = re.compile(r"[。！？；!?;\n]+")
-_NON_WORD = re.compile(rf"[^{_CJK}0-9A-Za-z]+")
+_NON_WORD = re.compile(rf"[^{_CJK}0-9A-Za-z。！？；!?;\n]+")
 DUPLICATE_THRESHOLD = 0.6
 _MIN_SENTENCES = 5
-_MAX_POSTING = 64
+_MAX_POSTING = 32
 
 
 def speech_fingerprint(speech: Speech) -> set[int]:
@@ -441,12 +484,8 @@ def speech_fingerprint(speech: Speech) -> set[int]:
         texts.append(section.heading)
         texts.extend(p.text for p in section.paragraphs)
     texts.extend(p.text for p in speech.closing)
-    out: set[int] = set()
-    for sentence in _SENTENCE_SPLIT.split("\n".join(texts)):
-        key = _NON_WORD.sub("", sentence)
-        if len(key) >= 8:
-            out.add(hash(key))
-    return out
+    compact = _NON_WORD.sub("", "\n".join(texts))
+    return {hash(key) for key in _SENTENCE_SPLIT.split(compact) if len(key) >= 8}
 
 
 def mark_duplicates(speeches: list[Speech]) -> None:
@@ -461,10 +500,7 @@ def mark_duplicates(speeches: list[Speech]) -> None:
     for i, speech in enumerate(speeches):
         fp = speech_fingerprint(speech)
         prints.append(fp)
-        counts: dict[int, int] = {}
-        for h in fp:
-            for j in index.get(h, ()):
-                counts[j] = counts.get(j, 0) + 1
+        counts = Counter(chain.from_iterable(index.get(h, ()) for h in fp))
         best_j, best_score = -1, 0.0
         for j, shared in counts.items():
             smaller = min(len(fp), len(prints[j]))
@@ -477,7 +513,9 @@ def mark_duplicates(speeches: list[Speech]) -> None:
             original = speeches[best_j]
             target = original.duplicate_of or (original.source, original.index)
             speech.duplicate_of = target
-            note = f"与 {target[0]} 第 {target[1] + 1} 篇内容基本相同（相似度 {best_score:.0%}），统计时只计一次"
+            note = (
+                f"与 {target[0]} 第 {target[1] + 1} 篇内容基本相同（相似度 {best_score:.0%}），统计时只计一次"
+            )
             if note not in speech.warnings:
                 speech.warnings.append(note)
         for h in fp:

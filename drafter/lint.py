@@ -153,14 +153,9 @@ class _Ctx:
         self.speech = speech
         self.draft = draft
         self._markers: dict[tuple[int, ...], str] = {}
-        self._sections: dict[tuple[int, ...], Section] = {}
         for path, section in _walk(speech.sections):
-            self._sections[path] = section
             parent = self._markers.get(path[:-1], "")
             self._markers[path] = parent + section.marker.strip()
-
-    def section(self, path: tuple[int, ...]) -> Section:
-        return self._sections[path]
 
     def location(self, line: int | None, path: tuple[int, ...] | None = None, area: str = "") -> str:
         source = self.speech.source

@@ -288,6 +288,8 @@ def _slot_for(before: str, after: str, placeholder: str) -> tuple[str, int]:
 
 def slotify(text: str) -> tuple[str, list[str]]:
     """Replace corpus placeholders by named Jinja slots; returns (text, slot names in order)."""
+    if "X" not in text and "x" not in text and "*" not in text and "×" not in text:
+        return text, []
     out: list[str] = []
     names: list[str] = []
     pos = 0
@@ -314,7 +316,9 @@ def _functions() -> dict[str, list[tuple[str, list[re.Pattern[str]]]]]:
     data = yaml.safe_load(FUNCTIONS_FILE.read_text("utf-8")) or {}
     out: dict[str, list[tuple[str, list[re.Pattern[str]]]]] = {}
     for role, funcs in data.items():
-        out[role] = [(name, [re.compile(p) for p in pats]) for name, pats in (funcs or {}).items()]
+        out[role] = [
+            (name, [re.compile("|".join(f"(?:{p})" for p in pats))]) for name, pats in (funcs or {}).items()
+        ]
     return out
 
 
@@ -388,13 +392,51 @@ class Candidate:
         )
 
 
-def _split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+_END_TOKENS = frozenset("。！？；!?;")
+
+
+def _sentences_with_tokens(tokens: list[str]) -> list[tuple[str, list[str]]]:
+    """Split a paragraph's tokens into sentences (so the paragraph is segmented only once)."""
+    out = []
+    start = 0
+    ends = [i for i, t in enumerate(tokens) if t in _END_TOKENS]
+    if not ends or ends[-1] != len(tokens) - 1:
+        ends.append(len(tokens) - 1)
+    for end in ends:
+        part = tokens[start : end + 1]
+        start = end + 1
+        text = "".join(part).strip()
+        if text:
+            out.append((text, part))
+    return out
+
+
+def _drop_prefix_tokens(tokens: list[str], chars: int) -> list[str]:
+    """The tokens left once ``chars`` leading characters (an enumeration marker) are cut off."""
+    i = 0
+    while chars > 0 and i < len(tokens):
+        chars -= len(tokens[i])
+        i += 1
+    return tokens[i:]
+
+
+_SPECIFIC_TAGS = frozenset(("ns", "nr", "nrt", "nrfg", "nt", "nz"))
+_FIRST_PERSON = re.compile(r"[我你]们?(?:觉得|感觉|认为)|这次.{0,4}书记")
+
+
+@lru_cache(maxsize=200_000)
+def _is_specific(tok: str) -> bool:
+    """A proper noun or a word jieba does not know (names, places, companies, projects)."""
+    if len(tok) < 2 or tok in _GENERIC_OK or tok in _GENERIC_PLACES:
+        return False
+    tags, freq = _tag_table()
+    if tags.get(tok) in _SPECIFIC_TAGS or tok not in freq:
+        return True
+    return len(tok) >= 3 and tok[-1] in "县市镇乡区村"
 
 
 def _score_sentence(sentence: str, tokens: list[str], n_slots: int) -> float:
     """How reusable a sentence is, in [0, 1]: generic, not full of numbers, names or places."""
-    tags, freq = _tag_table()
     length = len(sentence)
     score = 1.0
     if length < 12:
@@ -409,32 +451,25 @@ def _score_sentence(sentence: str, tokens: list[str], n_slots: int) -> float:
     score -= 0.08 * n_slots
     if n_slots > 2:
         score -= 0.2
-    specific = 0
-    four = 0
-    for tok in tokens:
-        if len(tok) < 2:
-            continue
-        if len(tok) == 4:
-            four += 1
-        if tok in _GENERIC_OK or tok in _GENERIC_PLACES:
-            continue
-        tag = tags.get(tok)
-        if tag in ("ns", "nr", "nrt", "nrfg", "nt", "nz"):
-            specific += 1
-        elif tok not in freq:
-            specific += 1
-        elif len(tok) >= 3 and tok[-1] in "县市镇乡区村" and tok not in _GENERIC_PLACES:
-            specific += 1
-    score -= 0.22 * specific
     if "《" in sentence:
         score -= 0.15
-    if re.search(r"[我你]们?(?:觉得|感觉|认为)|这次.{0,4}书记", sentence):
+    if score + 0.15 < MIN_SCORE:  # the bonus below cannot save it
+        return max(0.0, round(score, 3))
+    four = sum(1 for tok in tokens if len(tok) == 4)
+    specific = sum(map(_is_specific, tokens))
+    score -= 0.22 * specific
+    if _FIRST_PERSON.search(sentence):
         score -= 0.25
     score += min(0.15, 0.04 * four)
     return max(0.0, min(1.0, round(score, 3)))
 
 
+_MARKER_START = frozenset("一二三四五六七八九十第首其最（(0123456789")
+
+
 def _strip_leading_marker(sentence: str) -> str:
+    if not sentence or sentence[0] not in _MARKER_START:
+        return sentence
     return _LEADING_MARKER.sub("", sentence, count=1).lstrip("，,：: ")
 
 
@@ -444,12 +479,12 @@ def paragraph_candidates(
     """Phrase candidates from one paragraph of a part with a known role."""
     out = []
     line = source.line
-    for raw in _split_sentences(text):
+    for raw, raw_tokens in _sentences_with_tokens(tok(text)):
         sentence = _strip_leading_marker(raw)
         if len(sentence) < 10 or len(sentence) > 120:
             continue
+        tokens = _drop_prefix_tokens(raw_tokens, len(raw) - len(sentence))
         slotted, names = slotify(sentence)
-        tokens = tok(sentence)
         score = _score_sentence(sentence, tokens, len(names))
         if score < MIN_SCORE:
             continue
@@ -572,10 +607,13 @@ def _role_counts(speech: Speech, tok: Callable[[str], list[str]]) -> dict[str, d
     for sec in speech.sections:
         counts = per_role.setdefault(sec.role or ROLE_TASKS, Counter())
         for node in sec.iter_sections():
-            counts.update(t for t in tok(node.heading) if is_content_token(t))
+            counts.update(tok(node.heading))
             for para in node.paragraphs:
-                counts.update(t for t in tok(para.text) if is_content_token(t))
-    return {role: {t: c for t, c in counts.items() if c >= 2} for role, counts in per_role.items()}
+                counts.update(tok(para.text))
+    return {
+        role: {t: c for t, c in counts.items() if c >= 2 and is_content_token(t)}
+        for role, counts in per_role.items()
+    }
 
 
 def analyse_speech(speech: Speech, model: CueModel | None = None, tok=None) -> dict[str, Any]:
@@ -617,8 +655,12 @@ def fix_lines(cands: list[Candidate], raw_lines: dict[int, str], reach: int = 60
                 break
 
 
-def _file_worker(path_str: str) -> dict[str, Any]:
-    """Read, clean, split, parse, label and mine one file; never raises."""
+def _file_worker(path_str: str, as_data: bool = True) -> dict[str, Any]:
+    """Read, clean, split, parse, label and mine one file; never raises.
+
+    With ``as_data`` the result holds only JSON-able values (for the cache and
+    the process pool); without, the Speech and Candidate objects themselves.
+    """
     from drafter.corpus import clean_lines, read_document, split_speeches
     from drafter.outline import parse_speech
 
@@ -634,13 +676,13 @@ def _file_worker(path_str: str) -> dict[str, Any]:
             speech = parse_speech(chunk, source=path.name, index=i, path=str(path))
             got = analyse_speech(speech)
             fix_lines(got["candidates"], raw_lines)
-            out.append(
-                {
+            if as_data:
+                got = {
                     "speech": _speech_to_data(got["speech"]),
                     "candidates": [c.to_data() for c in got["candidates"]],
                     "role_counts": got["role_counts"],
                 }
-            )
+            out.append(got)
         return {"file": path.name, "speeches": out, "error": None}
     except DrafterError as exc:
         return {"file": path.name, "speeches": [], "error": [exc.message, exc.file or str(path), exc.line]}
@@ -1000,7 +1042,7 @@ def mine_paths(
                         progress(done, total, f.name)
         else:
             for i, f, key in todo:
-                res = _file_worker(str(f))
+                res = _file_worker(str(f), use_cache)
                 results[i] = res
                 if use_cache:
                     _cache_store(key, res)
@@ -1009,7 +1051,8 @@ def mine_paths(
                     progress(done, total, f.name)
 
     analysed = []
-    for res in results:
+    for k, res in enumerate(results):
+        results[k] = None  # let the data form go as soon as it is converted
         if res is None:
             continue
         if res.get("error"):
@@ -1017,6 +1060,9 @@ def mine_paths(
             errors.append(DrafterError(message, file, line))
             continue
         for item in res["speeches"]:
+            if isinstance(item["speech"], Speech):
+                analysed.append((item["speech"], item["candidates"], item["role_counts"]))
+                continue
             speech = _speech_from_data(item["speech"])
             cands = [Candidate.from_data(c) for c in item["candidates"]]
             analysed.append((speech, cands, item["role_counts"]))

@@ -150,6 +150,7 @@ class HeadingSet:
     items: list[str]
     role: str
     slot: str = "X"
+    level: str = "sub"  # "top" (top-level headings) or "sub"
     source: Source | None = None
     origin: str | None = None
     notes: str | None = None

@@ -31,11 +31,12 @@ from drafter.corpus import (
     SUBTITLE_RE,
     clean_lines,
     iter_corpus_files,
-    normalise_text,
     mark_duplicates,
+    normalise_text,
     read_document,
     split_speeches,
     would_join,
+    wrap_length,
 )
 from drafter.errors import DrafterError
 from drafter.model import Para, Section, Speech
@@ -56,6 +57,7 @@ class CorpusResult:
 # Markers
 
 RANK_ENUM = 5
+MAX_WARNINGS = 100
 _RANKS = {"cn_dun": 1, "cn_paren": 2, "arabic_dot": 3, "arabic_paren": 4}
 
 _CN = f"[{CN_NUM}]{{1,3}}"
@@ -216,7 +218,7 @@ def _front_matter(paras: list[Para]) -> tuple[_Front, list[Para]]:
         t = paras[i].text
         if PIAN_RE.match(t):
             break
-        if SALUTATION_RE.match(t):
+        if SALUTATION_RE.match(t) and not ANY_MARKER_RE.match(t):
             front.salutation = t
             i += 1
             break
@@ -312,43 +314,52 @@ class _Frame:
 
 
 def _repair_markers(cands: list[_Cand | None], body: list[Para], warnings: list[str]) -> None:
-    """Turn a corrupt or foreign paren marker into the missing （N） of its sequence."""
-    n = len(cands)
+    """Turn a corrupt or foreign paren marker into the missing （N） of its sequence.
+
+    ``（%1）`` between ``（三）`` and ``（五）`` becomes ``（四）``; ``（1）`` before a
+    ``（二）`` with nothing in between becomes ``（一）``.  Linear in the paragraphs.
+    """
     paren_idx = [i for i, c in enumerate(cands) if c is not None and c.kind == "cn_paren"]
     if not paren_idx:
         return
+    # dun_before[k]: number of 一、 markers among cands[:k] (sections are not crossed).
+    dun_before = [0]
+    arabic_at: dict[int, list[int]] = {}
+    for i, c in enumerate(cands):
+        dun_before.append(dun_before[-1] + (1 if c is not None and c.kind == "cn_dun" else 0))
+        if c is not None and c.kind == "arabic_paren" and c.ordinal is not None:
+            arabic_at.setdefault(c.ordinal, []).append(i)
+
+    def dun_between(lo: int, hi: int) -> bool:  # any 一、 strictly between lo and hi
+        return hi > lo + 1 and dun_before[hi] - dun_before[lo + 1] > 0
+
     for i, c in enumerate(cands):
         if c is None or c.kind not in ("arabic_paren", "paren_unknown"):
             continue
-        # The nearest （N） before and after, not crossing a top-level 一、 marker.
         k = bisect.bisect_left(paren_idx, i)
         prev_i = paren_idx[k - 1] if k > 0 else None
         next_i = paren_idx[k] if k < len(paren_idx) else None
-        if next_i is None:
-            continue
-        if any(cands[j] is not None and cands[j].kind == "cn_dun" for j in range(i + 1, next_i)):
+        if next_i is None or dun_between(i, next_i):
             continue
         nxt = cands[next_i]
         assert nxt is not None
-        if prev_i is not None and not any(
-            cands[j] is not None and cands[j].kind == "cn_dun" for j in range(prev_i + 1, i)
-        ):
+        expected = 1
+        if prev_i is not None and not dun_between(prev_i, i):
             prv = cands[prev_i]
             assert prv is not None
             expected = (prv.ordinal or 0) + 1
-        else:
-            expected = 1
         if nxt.ordinal != expected + 1 or c.ordinal not in (None, expected):
             continue
         # (1) followed by its own (2) is a real third-level list, not a corrupt marker.
-        if c.kind == "arabic_paren" and any(
-            cands[j] is not None and cands[j].kind == "arabic_paren" and cands[j].ordinal == (c.ordinal or 0) + 1
-            for j in range(i + 1, min(next_i, n))
-        ):
-            continue
+        if c.kind == "arabic_paren":
+            later = arabic_at.get((c.ordinal or 0) + 1, [])
+            j = bisect.bisect_right(later, i)
+            if j < len(later) and later[j] < next_i:
+                continue
         marker = f"（{to_chinese(expected)}）"
         warnings.append(f"第 {body[i].line} 行：编号“{c.marker}”有误，按“{marker}”处理")
         cands[i] = _Cand("cn_paren", 2, expected, marker, c.rest, repaired_from=c.marker)
+        bisect.insort(paren_idx, i)
 
 
 class _Lookahead:
@@ -420,10 +431,13 @@ def _assemble(
     for i, para in enumerate(body):
         c = cands[i]
         placed = False
-        if c is not None and c.ordinal is not None:
+        if c is not None:
             if c.rank < RANK_ENUM:
-                placed = _place_ranked(i, para, c, stack, sections, last_ordinal, look, top_rank, warnings)
-            else:
+                if c.ordinal is not None:
+                    placed = _place_ranked(
+                        i, para, c, stack, sections, last_ordinal, look, top_rank, warnings
+                    )
+            else:  # 最后 has no ordinal of its own: it continues the sequence it follows
                 placed = _place_enum(i, para, c, stack, sections, last_ordinal, look, allow_top_enum)
         if placed:
             continue
@@ -605,9 +619,10 @@ def parse_speech(
             warnings.append("没有正文")
     speech.announced_sections = _announced(opening)
     if speech.announced_sections is not None and speech.announced_sections != len(sections):
-        warnings.append(
-            f"开场预告讲 {speech.announced_sections} 个部分，实际找到 {len(sections)} 个一级部分"
-        )
+        warnings.append(f"开场预告讲 {speech.announced_sections} 个部分，实际找到 {len(sections)} 个一级部分")
+    if len(warnings) > MAX_WARNINGS:
+        extra = len(warnings) - MAX_WARNINGS
+        warnings = [*warnings[:MAX_WARNINGS], f"另有 {extra} 条类似提示未列出"]
     speech.warnings = warnings
     return speech
 
@@ -707,8 +722,9 @@ def speech_to_text(speech: Speech) -> str:
     lines.extend(p.text for p in speech.closing)
     # A blank line only where a paragraph would otherwise be read as the hard-wrapped start of the next.
     out: list[str] = []
+    min_len = wrap_length(lines)
     for k, line in enumerate(lines):
-        if k and would_join(lines[k - 1], line):
+        if k and would_join(lines[k - 1], line, min_len):
             out.append("")
         out.append(line)
     return "\n".join(out) + "\n"
@@ -735,7 +751,9 @@ def speech_to_dict(speech: Speech) -> dict[str, Any]:
         "date": speech.date,
         "speaker": speech.speaker,
         "duplicate_of": (
-            {"source": speech.duplicate_of[0], "index": speech.duplicate_of[1]} if speech.duplicate_of else None
+            {"source": speech.duplicate_of[0], "index": speech.duplicate_of[1]}
+            if speech.duplicate_of
+            else None
         ),
         "announced_sections": speech.announced_sections,
         "opening": [p.text for p in speech.opening],

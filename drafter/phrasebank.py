@@ -15,6 +15,7 @@ folder; a later layer overrides an earlier one by ``id``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter
@@ -58,8 +59,8 @@ KNOWN_FUNCTIONS: dict[str, str] = {
     "会议定性": "meeting-nature",
     "会议目的": "meeting-purpose",
     "会议议程": "meeting-agenda",
-    "回应前面发言": "response",
-    "引出意见": "lead-in",
+    "回应前面发言": "respond",
+    "引出意见": "announce",
     "肯定成绩": "achievements",
     "成绩归因": "attribution",
     "转折": "turn",
@@ -72,10 +73,10 @@ KNOWN_FUNCTIONS: dict[str, str] = {
     "部署任务": "deploy",
     "工作措施": "measures",
     "工作要求": "requirements",
-    "作风要求": "conduct",
+    "作风要求": "style",
     "能力要求": "competence",
     "责任落实": "responsibility",
-    "督查问责": "accountability",
+    "督查问责": "supervision",
     "廉政要求": "integrity",
     "安全底线": "safety",
     "号召": "call",
@@ -622,11 +623,9 @@ def _heading_set(ctx: _Ctx, node: yaml.Node, res: _FileResult) -> None:
         return
     assert sid is not None and frame is not None and role is not None
     hs = HeadingSet(
-        id=sid, frame=frame, items=items, role=role, slot=slot, source=source, origin=origin, notes=notes,
-        file=ctx.file, line=_line(node),
+        id=sid, frame=frame, items=items, role=role, slot=slot, level=level or "sub", source=source,
+        origin=origin, notes=notes, file=ctx.file, line=_line(node),
     )  # fmt: skip
-    # ``level`` is not a HeadingSet field in the shared model; keep it as an attribute for callers.
-    hs.level = level or "sub"  # type: ignore[attr-defined]
     if sid in res.id_lines:
         ctx.error(entry["id"][1], f"id“{sid}”重复：本文件第 {res.id_lines[sid]} 行已有同一 id")
         return
@@ -945,17 +944,20 @@ class AddResult:
 _PLAIN_RE = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]*$")
 
 
-def _yaml_str(value: str) -> str:
-    """A plain scalar when that reads back as the same string, else double-quoted (JSON syntax is valid YAML)."""
-    import json
+def _json_str(value: str) -> str:
+    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
 
+
+def _yaml_str(value: str) -> str:
+    """A plain scalar when that reads back as the same string, else double-quoted."""
     if _PLAIN_RE.match(value):
         try:
             if yaml.safe_load(value) == value:
                 return value
         except yaml.YAMLError:
             pass
-    return json.dumps(value, ensure_ascii=False)
+    return _json_str(value)
 
 
 def _entry_text(entry: dict, dash_col: int, key_col: int, nl: str) -> str:
@@ -973,7 +975,8 @@ def _entry_text(entry: dict, dash_col: int, key_col: int, nl: str) -> str:
         elif isinstance(value, list):
             body = [f"{key}: [{', '.join(_yaml_str(v) for v in value)}]"]
         else:
-            body = [f"{key}: {_yaml_str(str(value)) if key != 'origin' else value}"]
+            # The text is always quoted, like the shipped files (slots start with "{").
+            body = [f"{key}: {_json_str(value) if key == 'text' else _yaml_str(str(value))}"]
         for line in body:
             if first:
                 lines.append(" " * dash_col + "-" + " " * max(1, key_col - dash_col - 1) + line)

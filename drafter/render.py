@@ -677,7 +677,7 @@ def _heading_sets_for(info: TemplateInfo, phrasebank: Any, role: str, level: str
     """Heading sets for a template's section of ``role``: those the template assigns to the role,
     else those it names whose own role matches."""
     def fits(hs: Any) -> bool:
-        return getattr(hs, "level", "sub") == level and len(hs.items) >= 2
+        return hs.level == level and len(hs.items) >= 2
 
     if role in info.role_sets:
         return [hs for hs in _match_sets(info.role_sets[role], phrasebank) if fits(hs)]
@@ -718,9 +718,9 @@ def _top_set(info: TemplateInfo, phrasebank: Any) -> Any | None:
     sets = phrasebank.heading_sets
     candidates = _preferred_sets(info, phrasebank)
     for hs in candidates:
-        if getattr(hs, "level", "sub") == "top":
+        if hs.level == "top":
             return hs
-    ordered = sorted(sets.values(), key=lambda h: (getattr(h, "level", "sub") != "top", h.role != ROLE_TASKS, h.id))
+    ordered = sorted(sets.values(), key=lambda h: (h.level != "top", h.role != ROLE_TASKS, h.id))
     ordered = [hs for hs in candidates if len(hs.items) >= 3] + [hs for hs in ordered if len(hs.items) >= 3]
     return ordered[0] if ordered else None
 
@@ -923,7 +923,7 @@ def _choices_comment(info: TemplateInfo, phrasebank: Any) -> list[str]:
     preferred = {hs.id for hs in _preferred_sets(info, phrasebank)}
     sets = sorted(phrasebank.heading_sets.values(), key=lambda h: (h.id not in preferred, h.role, h.id))
     for hs in sets:
-        level = "一级标题" if getattr(hs, "level", "sub") == "top" else "小标题"
+        level = "一级标题" if hs.level == "top" else "小标题"
         mark = "（本模板推荐）" if hs.id in preferred else ""
         out.append(f"#   {hs.id}  {hs.frame}  [{ROLE_LABELS.get(hs.role, hs.role)}·{level}]{mark}")
         out.append(f"#       条目：{'、'.join(hs.items)}")

@@ -80,8 +80,8 @@ def get_jieba() -> Any:
 
 
 def tokenize(text: str) -> list[str]:
-    """jieba tokens of ``text`` (accurate mode, HMM on), whitespace dropped."""
-    return [t for t in get_jieba().lcut(text) if not t.isspace()]
+    """jieba tokens of ``text`` (accurate mode, HMM on)."""
+    return get_jieba().lcut(text)
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +91,7 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in STOPWORDS_FILE.read_text("utf-8").splitlines() if w.strip())
 
 
+@lru_cache(maxsize=200_000)
 def is_content_token(token: str) -> bool:
     """A token that may carry meaning: two or more CJK characters, not a stop word."""
     if len(token) < 2 or token in stopwords():
@@ -213,8 +214,8 @@ REPORT_TO_SITUATION = 0.6
 
 def is_report(tokens: Sequence[str]) -> bool:
     """A paragraph that reports results rather than gives instructions."""
-    reported = sum(1 for t in tokens if t in _REPORTED)
-    imperative = sum(1 for t in tokens if t in _IMPERATIVE)
+    reported = sum(map(_REPORTED.__contains__, tokens))
+    imperative = sum(map(_IMPERATIVE.__contains__, tokens))
     return reported >= 3 and reported >= 2 * imperative + 2
 
 
@@ -240,84 +241,71 @@ def section_features(section: Section, tok: Tokenizer = tokenize) -> SectionFeat
     return SectionFeatures(heading, child_headings, body, report)
 
 
-def _report_scores(counts: Counter[str], model: CueModel) -> dict[str, float]:
-    """Report paragraphs: their cue words (whatever the role) are evidence of situation."""
-    total = 0.0
-    for token, c in counts.items():
-        ws = model.token_weights(token)
-        if ws:
-            total += max(ws) * (1.0 + math.log(c))
-    out = dict.fromkeys(SECTION_ROLES, 0.0)
-    out[ROLE_SITUATION] = REPORT_TO_SITUATION * total
-    return out
-
-
-def _part_scores(counts: Counter[str], model: CueModel, *, cap: int | None) -> dict[str, float]:
-    totals = [0.0] * len(SECTION_ROLES)
-    for token, c in counts.items():
-        ws = model.token_weights(token)
-        if ws:
-            factor = min(c, cap) if cap else 1.0 + math.log(c)
-            for i, w in enumerate(ws):
-                totals[i] += w * factor
-    return dict(zip(SECTION_ROLES, totals, strict=True))
-
-
-def _add(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
-    return {k: a.get(k, 0.0) + b.get(k, 0.0) for k in SECTION_ROLES}
-
-
-def _shares(scores: dict[str, float]) -> dict[str, float] | None:
-    total = sum(scores.values())
-    if total <= 0:
-        return None
-    return {r: s / total for r, s in scores.items()}
-
-
 def score_features(
     feats: SectionFeatures, model: CueModel | None = None
 ) -> tuple[dict[str, float], dict[str, list[tuple[float, str]]]]:
-    """Role probabilities (sum 1, or all 0 without evidence) and the cues per role."""
+    """Role probabilities (sum 1, or all 0 without evidence) and the cues per role.
+
+    One pass over each part computes both the part's scores and each token's
+    contribution (for the cue list); heading counts are capped at 2.
+    """
     model = model or default_model()
-    parts = [
-        (HEADING_WEIGHT, HEADING_SATURATION, _part_scores(feats.heading, model, cap=2)),
-        (CHILD_HEADING_WEIGHT, CHILD_HEADING_SATURATION, _part_scores(feats.child_headings, model, cap=None)),
-        (
-            BODY_WEIGHT,
-            BODY_SATURATION,
-            _add(_part_scores(feats.body, model, cap=None), _report_scores(feats.report, model)),
-        ),
-    ]
-    combined = dict.fromkeys(SECTION_ROLES, 0.0)
-    used = 0.0
-    for base, saturation, scores in parts:
-        shares = _shares(scores)
-        if shares is None:
-            continue
-        weight = base * (1.0 - math.exp(-sum(scores.values()) / saturation))
-        used += weight
-        for role in SECTION_ROLES:
-            combined[role] += weight * shares[role]
-    if used > 0:
-        combined = {r: s / used for r, s in combined.items()}
-    contrib: list[Counter[str]] = [Counter() for _ in SECTION_ROLES]
-    for boost, counts in ((3.0, feats.heading), (1.5, feats.child_headings), (1.0, feats.body)):
-        for token, c in counts.items():
-            ws = model.token_weights(token)
-            if ws:
-                for i, w in enumerate(ws):
-                    if w:
-                        contrib[i][token] += boost * w * (1.0 + math.log(c))
+    n = len(SECTION_ROLES)
     situation = SECTION_ROLES.index(ROLE_SITUATION)
-    for token, c in feats.report.items():
-        ws = model.token_weights(token)
-        if ws:
-            contrib[situation][token] += REPORT_TO_SITUATION * max(ws) * (1.0 + math.log(c))
+    contrib: list[dict[str, float]] = [{} for _ in SECTION_ROLES]
+    weights_of = model.token_weights
+    memo = model._memo
+    log = math.log
+
+    def part(counts: Counter[str], boost: float, heading: bool, report: bool) -> list[float]:
+        totals = [0.0] * n
+        for token, c in counts.items():
+            ws = memo.get(token, 0)
+            if ws == 0:
+                ws = weights_of(token)
+            if not ws:
+                continue
+            factor = min(c, 2) if heading else 1.0 + log(c)
+            cue_factor = boost * (1.0 + log(c))
+            if report:
+                w = max(ws) * REPORT_TO_SITUATION
+                totals[situation] += w * factor
+                table = contrib[situation]
+                table[token] = table.get(token, 0.0) + w * cue_factor
+                continue
+            for i in range(n):
+                w = ws[i]
+                if w:
+                    totals[i] += w * factor
+                    table = contrib[i]
+                    table[token] = table.get(token, 0.0) + w * cue_factor
+        return totals
+
+    heading = part(feats.heading, 3.0, True, False)
+    children = part(feats.child_headings, 1.5, False, False)
+    body = part(feats.body, 1.0, False, False)
+    report = part(feats.report, 1.0, False, True)
+    body = [x + y for x, y in zip(body, report, strict=True)]
+    combined = [0.0] * n
+    used = 0.0
+    for base, saturation, scores in (
+        (HEADING_WEIGHT, HEADING_SATURATION, heading),
+        (CHILD_HEADING_WEIGHT, CHILD_HEADING_SATURATION, children),
+        (BODY_WEIGHT, BODY_SATURATION, body),
+    ):
+        total = sum(scores)
+        if total <= 0:
+            continue
+        weight = base * (1.0 - math.exp(-total / saturation))
+        used += weight
+        for i in range(n):
+            combined[i] += weight * scores[i] / total
+    probs = {r: (combined[i] / used if used > 0 else 0.0) for i, r in enumerate(SECTION_ROLES)}
     cues = {
         role: sorted(((v, t) for t, v in contrib[i].items()), key=lambda x: (-x[0], x[1]))
         for i, role in enumerate(SECTION_ROLES)
     }
-    return combined, cues
+    return probs, cues
 
 
 def decide(probs: dict[str, float], cues: dict[str, list[tuple[float, str]]]) -> tuple[str, list[str], float]:
@@ -400,16 +388,23 @@ def log_odds(
     """Mined cue weights per role: z-scored log-odds of each word in the role vs the other roles.
 
     Words must be content words seen in ``min_speeches`` different speeches
-    (so names of one place or one project never become cues).
+    (so names of one place or one project never become cues).  The docs of one
+    speech must come one after another.
     """
     per_role: dict[str, Counter[str]] = {r: Counter() for r in SECTION_ROLES}
-    spread: dict[str, set[tuple[str, int]]] = {}
+    # Number of distinct speeches per token, counted without a set per token: the docs of one
+    # speech come one after another (as every caller builds them).
+    spread: Counter[str] = Counter()
+    last_seen: dict[str, tuple[str, int]] = {}
     for doc in docs:
+        role_counts = per_role[doc.role]
         for token, c in doc.counts.items():
             if not is_content_token(token):
                 continue
-            per_role[doc.role][token] += c
-            spread.setdefault(token, set()).add(doc.speech)
+            role_counts[token] += c
+            if last_seen.get(token) != doc.speech:
+                spread[token] += 1
+                last_seen[token] = doc.speech
     total = Counter[str]()
     for counts in per_role.values():
         total.update(counts)
@@ -425,7 +420,7 @@ def log_odds(
         n_o = n_all - n_r
         scored = []
         for token, f in total.items():
-            if len(spread.get(token, ())) < min_speeches:
+            if spread[token] < min_speeches:
                 continue
             a_w = alpha0 * f / n_all
             y_r = mine_c.get(token, 0)

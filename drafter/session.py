@@ -229,7 +229,12 @@ def open_draft(path: str | os.PathLike[str]) -> tuple[Draft, list[Any]]:
     from drafter.draft import parse_draft, read_spec_text
 
     text = read_spec_text(path)
-    return parse_draft(text, str(path))
+    try:
+        return parse_draft(text, str(path))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise DrafterError(f"草稿文件不是有效的 YAML：{getattr(exc, 'problem', None) or exc}", str(path), line) from exc
 
 
 def autosave_text(spec: Path, text: str, title: str, origin: str | None = None) -> Path:

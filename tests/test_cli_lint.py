@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -16,8 +15,6 @@ from drafter.model import Para, Section, Speech
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_002 = ROOT / "seeds" / "002_91703a2dae1be214.txt"
-HAS_OUTLINE = importlib.util.find_spec("drafter.outline") is not None
-needs_outline = pytest.mark.skipif(not HAS_OUTLINE, reason="drafter.outline（大纲解析器）尚未提供")
 
 
 @pytest.fixture(autouse=True)
@@ -153,7 +150,6 @@ def test_help_lists_every_rule(capsys):
 # With the outline parser: the real seed corpus
 
 
-@needs_outline
 def test_seed_002_json_has_count_mismatch_for_speech_1(capsys):
     code = main(["lint", str(SEED_002), "--json"])
     data = json.loads(capsys.readouterr().out)
@@ -163,7 +159,6 @@ def test_seed_002_json_has_count_mismatch_for_speech_1(capsys):
     )
 
 
-@needs_outline
 def test_seed_002_human_output(capsys):
     assert main(["lint", str(SEED_002)]) == 1
     out = capsys.readouterr().out
@@ -171,7 +166,6 @@ def test_seed_002_human_output(capsys):
     assert "count-mismatch" in out
 
 
-@needs_outline
 def test_rendered_text_file(tmp_path, capsys):
     txt = tmp_path / "draft.txt"
     txt.write_text(
@@ -185,7 +179,6 @@ def test_rendered_text_file(tmp_path, capsys):
     assert "【待补：地区】" in data[0]["message"] or any("【待补：地区】" in item["message"] for item in data)
 
 
-@needs_outline
 def test_empty_text_file_is_a_clear_error(tmp_path, capsys):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
@@ -195,7 +188,6 @@ def test_empty_text_file_is_a_clear_error(tmp_path, capsys):
     assert "Traceback" not in captured.err
 
 
-@needs_outline
 def test_folder_with_one_broken_file_reports_it_and_lints_the_rest(tmp_path, capsys):
     (tmp_path / "good.txt").write_text(
         "在全县大会上的讲话\n同志们：\n下面，我讲两点意见。\n一、抓项目\n要抓好项目。\n二、抓招商\n要主动对接。\n"
@@ -208,3 +200,20 @@ def test_folder_with_one_broken_file_reports_it_and_lints_the_rest(tmp_path, cap
     assert code == 2
     assert "broken.txt" in captured.err
     assert "good.txt 第1篇" in captured.out
+
+
+def test_ignore_drops_rules_and_can_change_the_exit_code(monkeypatch, capsys):
+    speeches = [_speech("i.txt", placeholder=True, closing=False)]
+    monkeypatch.setattr(cli_lint, "lint_path", _fake_lint_path({"i.txt": speeches}))
+    assert main(["lint", "i.txt", "--json"]) == 1
+    assert {item["rule"] for item in json.loads(capsys.readouterr().out)} == {"placeholder", "closing"}
+    assert main(["lint", "i.txt", "--json", "--ignore", "placeholder"]) == 0
+    assert [item["rule"] for item in json.loads(capsys.readouterr().out)] == ["closing"]
+    assert main(["lint", "i.txt", "--json", "--ignore", "placeholder,closing"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_ignore_unknown_rule_is_a_chinese_error(capsys):
+    assert main(["lint", "x.txt", "--ignore", "spelling"]) == 2
+    err = capsys.readouterr().err
+    assert "没有这条规则：spelling" in err and "count-mismatch" in err

@@ -260,7 +260,9 @@ def test_other_adverts_are_dropped_by_general_rules():
     assert texts[0] == "在全县经济工作会议上的讲话"
     assert not any("公众号" in t or "VIP" in t or "仅供学习" in t for t in texts)
     # A speech paragraph that merely mentions a platform is kept.
-    kept = clean_lines([Para("要搭建招商平台，分享发展机遇，推动项目落地见效，确保全年目标任务圆满完成。", 1)])
+    kept = clean_lines(
+        [Para("要搭建招商平台，分享发展机遇，推动项目落地见效，确保全年目标任务圆满完成。", 1)]
+    )
     assert len(kept) == 1
 
 
@@ -368,7 +370,9 @@ def test_near_duplicate_with_missing_paragraphs_is_marked():
         f"第{n}段讲的是全县第{n}项重点工作的具体安排，各乡镇各部门要抓好落实。要明确第{n}项责任分工。"
         for n in range(1, 21)
     ]
-    other = [f"完全不同的第{n}段内容，涉及另外一个议题的详细说明。再补充第{n}句不同的话。" for n in range(1, 21)]
+    other = [
+        f"完全不同的第{n}段内容，涉及另外一个议题的详细说明。再补充第{n}句不同的话。" for n in range(1, 21)
+    ]
     a = _speech_from(base, "a.txt", 0)
     b = _speech_from(other, "b.txt", 0)
     c = _speech_from(base[:6] + base[10:], "c.txt", 0)  # lacks four paragraphs

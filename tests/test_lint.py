@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -25,8 +24,6 @@ from drafter.model import Para, Section, Speech
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_002 = ROOT / "seeds" / "002_91703a2dae1be214.txt"
-HAS_OUTLINE = importlib.util.find_spec("drafter.outline") is not None
-needs_outline = pytest.mark.skipif(not HAS_OUTLINE, reason="drafter.outline（大纲解析器）尚未提供")
 
 
 @pytest.fixture(autouse=True)
@@ -638,7 +635,6 @@ def test_lint_report_counts():
 # With the outline parser: real seed material and arbitrary text
 
 
-@needs_outline
 def test_seed_002_speech_1_gives_count_mismatch():
     reports = lint_path(SEED_002)
     assert len(reports) >= 5
@@ -649,7 +645,6 @@ def test_seed_002_speech_1_gives_count_mismatch():
     assert "三" in finding.message
 
 
-@needs_outline
 def test_seed_corpus_lints_without_error_and_finds_seed_000_noise():
     reports = lint_path(ROOT / "seeds" / "000_bbf5857291d91b4d.txt")
     findings = [f for r in reports for f in r.findings]
@@ -659,7 +654,6 @@ def test_seed_corpus_lints_without_error_and_finds_seed_000_noise():
     assert only(findings, "placeholder")  # 年初*全会 in the seed
 
 
-@needs_outline
 def test_lint_text_on_crafted_speech():
     text = (
         "在全县经济工作会议上的讲话\n（2024年3月1日）\n同志们：\n今天开会。下面，我讲三点意见。\n"
@@ -669,7 +663,6 @@ def test_lint_text_on_crafted_speech():
     assert {"count-mismatch", "placeholder", "stale-year", "closing"} <= rules
 
 
-@needs_outline
 def test_lint_markdown_file(tmp_path):
     md = tmp_path / "draft.md"
     md.write_text(
@@ -684,7 +677,6 @@ def test_lint_markdown_file(tmp_path):
     assert only(report.findings, "count-mismatch") == []
 
 
-@needs_outline
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=400))
 def test_lint_text_never_raises_on_arbitrary_text(text):
@@ -701,7 +693,6 @@ _LINES = st.lists(
 )
 
 
-@needs_outline
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_LINES)
 def test_lint_text_never_raises_on_speech_like_text(lines):
@@ -711,8 +702,6 @@ def test_lint_text_never_raises_on_speech_like_text(lines):
 # ---------------------------------------------------------------------------
 # Draft specs, .docx and Markdown
 
-HAS_RENDER = importlib.util.find_spec("drafter.render") is not None
-needs_render = pytest.mark.skipif(not (HAS_RENDER and HAS_OUTLINE), reason="起草引擎或大纲解析器尚未提供")
 PLENARY = ROOT / "examples" / "plenary.yaml"
 
 
@@ -753,7 +742,6 @@ closing:
 """
 
 
-@needs_render
 def test_complete_draft_spec_has_no_errors(tmp_path):
     spec = tmp_path / "ok.yaml"
     spec.write_text(SPEC, encoding="utf-8")
@@ -763,7 +751,6 @@ def test_complete_draft_spec_has_no_errors(tmp_path):
     assert only(report.findings, "count-mismatch") == []
 
 
-@needs_render
 def test_draft_with_missing_field_and_stale_year(tmp_path):
     text = SPEC.replace("  地区: 青山县\n", "").replace("2024-07-15", "2025-07-15")
     text = text.replace("      - 项目是发展", "      - 今年是2024年的关键之年，各项工作要抓早抓实。\n      - 项目是发展")
@@ -777,7 +764,6 @@ def test_draft_with_missing_field_and_stale_year(tmp_path):
     assert "2025" in stale.message and "2024年" in stale.message and stale.section == (1,)
 
 
-@needs_render
 def test_draft_that_does_not_load_is_a_drafter_error(tmp_path):
     spec = tmp_path / "bad.yaml"
     spec.write_text("meeting: [不是, 映射\n", encoding="utf-8")
@@ -786,7 +772,6 @@ def test_draft_that_does_not_load_is_a_drafter_error(tmp_path):
     assert "bad.yaml" in str(info.value)
 
 
-@needs_outline
 def test_lint_docx_file(tmp_path):
     import docx
 
@@ -812,7 +797,6 @@ def test_lint_docx_file(tmp_path):
     assert "××" in placeholder.message and placeholder.location.startswith("speech.docx:")
 
 
-@needs_outline
 def test_broken_docx_is_a_clear_error(tmp_path):
     path = tmp_path / "broken.docx"
     path.write_bytes(b"PK\x03\x04 not really a zip")

@@ -278,8 +278,8 @@ def test_seed_duplicates_counted_once(seed_result):
         assert (h.source.file, h.source.speech) != ("002_91703a2dae1be214.txt", 3)
     for p in seed_result.phrases:
         assert (p.source.file, p.source.speech) != ("002_91703a2dae1be214.txt", 3)
-    for st in seed_result.structures:
-        assert ("002_91703a2dae1be214.txt", 3) not in st.speeches
+    for structure in seed_result.structures:
+        assert ("002_91703a2dae1be214.txt", 3) not in structure.speeches
 
 
 def test_seed_structures(seed_result):
@@ -339,7 +339,7 @@ def test_cache_makes_rerun_skip_parsing(tmp_path, monkeypatch):
     first = mine_paths([corpus], workers=1)
     assert any((tmp_path / "cache").rglob("*.json"))
 
-    def boom(_path):
+    def boom(_path, _as_data=True):
         raise AssertionError("parsed again although cached")
 
     monkeypatch.setattr(mine_mod, "_file_worker", boom)
@@ -381,3 +381,31 @@ def test_missing_path_only_is_an_error(tmp_path):
 
     with pytest.raises(DrafterError, match="路径不存在"):
         mine_paths([tmp_path / "nope"])
+
+
+# ---------------------------------------------------------------------------
+# Properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_heading_text = st.text(alphabet="强化担当攻坚意识抓落实突出重点，、。X*要在能力机制建设", max_size=14)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_heading_text, min_size=0, max_size=7))
+def test_common_frame_never_raises_and_rebuilds(headings):
+    got = common_frame(headings)
+    if got is not None:
+        frame, items = got
+        assert frame.count("{X}") == 1
+        assert len(items) == len(headings) == len(set(items))
+        cleaned = [mine_mod._clean_heading(h) for h in headings]
+        assert [frame.replace("{X}", x) for x in items] == cleaned
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80))
+def test_slotify_never_raises(text):
+    out, names = slotify(text)
+    assert out.count("{{ ") == len(names)

@@ -83,7 +83,16 @@ EXPECTED_SECTIONS = {
 # title, subtitle, date, speaker, salutation, announced, number of opening paragraphs, closing starts with
 EXPECTED_FRONT = {
     ("000", 0): ("", None, None, None, None, 4, 2, None),
-    ("001", 0): ("县长县政府全体（扩大）会议上的讲话", None, None, None, "同志们：", 4, 4, "同志们，时间已经过半"),
+    ("001", 0): (
+        "县长县政府全体（扩大）会议上的讲话",
+        None,
+        None,
+        None,
+        "同志们：",
+        4,
+        4,
+        "同志们，时间已经过半",
+    ),
     ("002", 0): ("县长在县人民政府第三次全体会议上的讲话", None, None, "县长", "同志们：", 3, 1, None),
     ("002", 1): (
         "县长在县人民政府第一次全体会议上的讲话",
@@ -125,7 +134,16 @@ EXPECTED_FRONT = {
         2,
         "开展绩效评估，建设效率政府",
     ),
-    ("003", 0): ("在县落实攻坚年动员大会上的讲话", None, None, None, "同志们：", 4, 1, "同志们，号角再一次吹响"),
+    ("003", 0): (
+        "在县落实攻坚年动员大会上的讲话",
+        None,
+        None,
+        None,
+        "同志们：",
+        4,
+        1,
+        "同志们，号角再一次吹响",
+    ),
     ("004", 0): ("", None, None, None, None, 3, 1, None),
 }
 
@@ -224,7 +242,12 @@ def test_paragraph_initial_enumerations_are_the_next_level(corpus):
     assert six.marker == "（六）"
     assert [(c.marker, c.level) for c in six.children] == [("第一，", 3), ("第二，", 3), ("第三，", 3)]
     # 一要 … 四要 under （一） of 002 第三篇 section 二
-    assert [c.marker for c in corpus[("002", 2)].sections[1].children[0].children] == ["一要", "二要", "三要", "四要"]
+    assert [c.marker for c in corpus[("002", 2)].sections[1].children[0].children] == [
+        "一要",
+        "二要",
+        "三要",
+        "四要",
+    ]
 
 
 def test_run_in_enumerations_stay_in_their_paragraph(corpus):
@@ -276,7 +299,9 @@ def test_seed_round_trip(corpus, key):
         d.pop("warnings")
         d.pop("duplicate_of")
     assert a == b
-    assert [(s.run_in, s.level) for s in speech.iter_sections()] == [(s.run_in, s.level) for s in again.iter_sections()]
+    assert [(s.run_in, s.level) for s in speech.iter_sections()] == [
+        (s.run_in, s.level) for s in again.iter_sections()
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -298,13 +323,17 @@ def test_announced_variants():
 
 
 def test_no_top_level_marker_uses_the_highest_level_found():
-    speech = parse_speech("同志们：\n开场白。\n（一）第一件事\n正文一。\n（二）第二件事\n正文二。\n1.细节\n细节正文。\n")
+    speech = parse_speech(
+        "同志们：\n开场白。\n（一）第一件事\n正文一。\n（二）第二件事\n正文二。\n1.细节\n细节正文。\n"
+    )
     assert [(s.marker, s.level) for s in speech.sections] == [("（一）", 1), ("（二）", 1)]
     assert [c.marker for c in speech.sections[1].children] == ["1."]
 
 
 def test_enumeration_only_speech_uses_it_as_top_level():
-    speech = parse_speech("同志们：\n开场白。\n一是抓项目。项目要快。\n二是抓招商。招商要实。\n三是抓民生。\n")
+    speech = parse_speech(
+        "同志们：\n开场白。\n一是抓项目。项目要快。\n二是抓招商。招商要实。\n三是抓民生。\n"
+    )
     assert [s.marker for s in speech.sections] == ["一是", "二是", "三是"]
     assert speech.sections[0].heading == "抓项目"
 
@@ -393,6 +422,84 @@ def test_speech_to_dict_shape(corpus):
     ]
     assert data["duplicate_of"] == {"source": F002, "index": 2}
     top = data["sections"][0]
-    assert list(top) == ["marker", "heading", "role", "role_cues", "role_confidence", "paragraphs", "children"]
+    assert list(top) == [
+        "marker",
+        "heading",
+        "role",
+        "role_cues",
+        "role_confidence",
+        "paragraphs",
+        "children",
+    ]
     assert list(top["children"][0]) == ["marker", "heading", "paragraphs", "children"]
     assert all(isinstance(p, str) for p in top["children"][0]["paragraphs"])
+
+
+# ---------------------------------------------------------------------------
+# Beyond the seeds: tests/corpus_extra/
+
+
+EXTRA = Path(__file__).resolve().parent / "corpus_extra"
+
+
+def test_extra_city_speech_gb18030_fixed_width_four_levels():
+    """A city speech in GB18030 with CRLF, wrapped at 30 characters, an advert and a page number."""
+    result = parse_corpus([EXTRA / "city_fixed_width.txt"])
+    assert result.errors == []
+    (speech,) = result.speeches
+    assert speech.title == "凝心聚力 真抓实干 奋力推动全市经济高质量发展"
+    assert speech.subtitle == "——在全市经济工作会议上的讲话"
+    assert speech.speaker == "市长 XXX"
+    assert speech.date == "二〇二四年一月十五日"
+    assert speech.salutation == "各位领导、同志们："
+    assert speech.announced_sections == 3 and len(speech.sections) == 3
+    # the wrapped opening is one paragraph
+    assert len(speech.opening) == 1 and speech.opening[0].text.endswith("下面，我讲三个方面的意见。")
+    assert [s.heading for s in speech.sections] == [
+        "客观看待成绩，准确把握当前经济形势",
+        "突出工作重点，全力以赴稳增长促发展",
+        "强化责任担当，确保各项任务落地见效",
+    ]
+    first, second, third = speech.sections
+    assert [c.heading for c in first.children] == ["主要指标稳中向好", "发展动能持续增强", "民生保障更加有力"]
+    assert first.children[0].paragraphs[0].text.endswith("主要指标增速高于全省平均水平。")
+    project = second.children[0]
+    assert (project.heading, project.run_in) == ("坚定不移抓项目扩投资", False)
+    assert [c.marker for c in project.children] == ["1.", "2.", "3."]
+    assert [(c.marker, c.level) for c in project.children[1].children] == [("（1）", 4), ("（2）", 4)]
+    assert [c.marker for c in second.children[1].children] == ["一是", "二是", "三是"]
+    assert [c.marker for c in third.children] == ["首先，", "其次，", "最后，"]
+    assert speech.closing[0].text.startswith("同志们，新的一年")
+    everything = speech_to_text(speech)
+    for junk in ("公众号", "文库", "— 2 —", "仅供学习", "禁止外传"):
+        assert junk not in everything
+    assert speech.warnings == []
+
+
+def test_real_third_level_list_is_not_mistaken_for_corrupt_markers():
+    text = "同志们：\n开场。\n一、甲\n（一）子一\n（1）细节一。\n（2）细节二。\n（二）子二\n正文。\n"
+    speech = parse_speech(text)
+    first = speech.sections[0]
+    assert [c.marker for c in first.children] == ["（一）", "（二）"]
+    assert [c.marker for c in first.children[0].children] == ["（1）", "（2）"]
+    assert not any("有误" in w for w in speech.warnings)
+
+
+def test_closing_with_thanks_and_other_salutations():
+    text = "各位代表：\n开场。\n一、甲\n正文。\n二、乙\n正文。\n同志们，让我们携手并进！\n谢谢大家！\n"
+    speech = parse_speech(text)
+    assert speech.salutation == "各位代表："
+    assert [p.text for p in speech.closing] == ["同志们，让我们携手并进！", "谢谢大家！"]
+    assert [p.text for p in speech.sections[1].paragraphs] == ["正文。"]
+
+
+def test_pathological_marker_floods_stay_linear():
+    # Each of these was quadratic in an early version (minutes); now a fraction of a second.
+    flood = "（1）甲。\n" * 20000 + "（二）乙。\n"
+    speech = parse_speech(flood)
+    assert [s.marker for s in speech.sections] == ["（一）", "（二）"]
+    # （1）→（一）, the next （1） is its child, the other 19998 repeat an ordinal: body text
+    assert sum(len(s.paragraphs) for s in speech.iter_sections()) == 19998
+    repeated = parse_speech("一、\n" * 5000)
+    assert len(repeated.sections) == 1
+    assert len(repeated.warnings) == 101 and repeated.warnings[-1].startswith("另有")

@@ -73,7 +73,9 @@ def speeches(draw) -> Speech:
     if draw(st.booleans()):
         speech.subtitle = "——在" + draw(_WORD) + "会议上的讲话"
     if draw(st.booleans()):
-        speech.date = f"{draw(st.integers(2000, 2030))}年{draw(st.integers(1, 12))}月{draw(st.integers(1, 28))}日"
+        speech.date = (
+            f"{draw(st.integers(2000, 2030))}年{draw(st.integers(1, 12))}月{draw(st.integers(1, 28))}日"
+        )
     if draw(st.booleans()):
         speech.speaker = draw(st.sampled_from(["张三", "县长 李四", "王五同志", "市长"]))
     if draw(st.booleans()):
@@ -96,7 +98,13 @@ def _shape(speech: Speech) -> dict:
     data.pop("warnings")
 
     def walk(section: Section) -> tuple:
-        return (section.marker, section.heading, section.run_in, section.level, [walk(c) for c in section.children])
+        return (
+            section.marker,
+            section.heading,
+            section.run_in,
+            section.level,
+            [walk(c) for c in section.children],
+        )
 
     data["tree"] = [walk(s) for s in speech.sections]
     data["salutation"] = speech.salutation
@@ -113,14 +121,12 @@ def test_generated_outline_round_trips(speech):
     assert speech_to_text(parsed) == text
 
 
-FRAGMENTS = st.sampled_from(
-    [
-        "一、", "二、", "三、", "（一）", "（二）", "（%1）", "（1）", "(2)", "1.", "2．", "3、", "一是", "二要",
-        "第一，", "第二，", "首先，", "最后，", "同志们：", "同志们，", "——在", "上的讲话", "（2024年3月1日）",
-        "第一篇：", "第二篇：", "讲三点意见", "讲几点意见", "。", "，", "：", "；", "\n", "\n\n", " ", "\u3000",
-        "发展", "XX", "***", "××", "……", "仅供学习", "本文章共2页，当前在第1页", "\ufeff", "\r", "\x00", "(", ")",
-    ]  # fmt: skip
-)
+_SOUP_WORDS = (
+    "一、 二、 三、 （一） （二） （%1） （1） (2) 1. 2． 3、 一是 二要 第一， 第二， 首先， 最后， 同志们： 同志们， "
+    "——在 上的讲话 （2024年3月1日） 第一篇： 第二篇： 讲三点意见 讲几点意见 。 ， ： ； 发展 XX *** ×× …… "
+    "仅供学习 本文章共2页，当前在第1页 ( )"
+).split()
+FRAGMENTS = st.sampled_from([*_SOUP_WORDS, "\n", "\n\n", " ", "\u3000", "\ufeff", "\r", "\x00"])
 
 
 @settings(max_examples=300, deadline=None)

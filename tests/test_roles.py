@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drafter import roles
 from drafter.model import Para, Section, Speech
@@ -291,3 +293,12 @@ def test_learning_from_seeds_reproduces_shipped_cues(seed_corpus):
         a, b = set(mined[role]), set(shipped[role])
         assert a and b
         assert len(a & b) / len(a | b) >= 0.7, (role, sorted(a ^ b))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=30), st.text(max_size=200))
+def test_classify_never_raises(heading, body):
+    role, cues, conf = roles.classify_section(_section(heading, body))
+    assert role in ("situation", "tasks", "discipline")
+    assert 0.0 <= conf <= 1.0
+    assert len(cues) <= roles.MAX_CUES

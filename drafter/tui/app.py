@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import os
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,7 +21,7 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -58,6 +59,26 @@ WIDGET_KEYS = (
     KeyHelp("Shift+←→↑↓", "选中文字（自拟文字编辑框），再按 Ctrl+L 加入素材库", "内容"),
     KeyHelp("Ctrl+C / Ctrl+X / Ctrl+V", "复制 / 剪切 / 粘贴", "通用"),
 )
+
+
+LINT_DELAY = 0.3  # seconds without changes before re-linting (typing never waits on it)
+
+GLOBAL_ACTIONS = {"save", "export_now", "prev_step", "next_step", "open", "go", "help"}
+
+KEY_NAMES = {"up": "↑", "down": "↓", "left": "←", "right": "→", "delete": "Delete", "enter": "回车", "escape": "Esc"}
+
+
+def key_label(key: str) -> str:
+    """``ctrl+s`` -> ``Ctrl+S``, ``shift+up`` -> ``Shift+↑``."""
+    labels = []
+    for k in key.split(",")[0].split("+"):
+        if k in ("ctrl", "shift", "alt"):
+            labels.append(k.capitalize())
+        elif k in KEY_NAMES:
+            labels.append(KEY_NAMES[k])
+        else:
+            labels.append(k.upper())
+    return "+".join(labels)
 
 
 class DrafterApp(App[int]):
@@ -119,6 +140,7 @@ class DrafterApp(App[int]):
         self._suggest_cache: dict[str, tuple[Draft, list[str]]] = {}
         self._crash: str | None = None
         self._quit_confirmed = False
+        self._last_change = 0.0
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -303,6 +325,7 @@ class DrafterApp(App[int]):
         self.touched = True
         self._dirty_save = True
         self._dirty_lint = True
+        self._last_change = time.monotonic()
         if meeting:
             self._suggest_cache.clear()
             self._dirty_profile = True
@@ -313,7 +336,7 @@ class DrafterApp(App[int]):
         if self._dirty_save:
             self._dirty_save = False
             self._start_autosave()
-        if self._dirty_lint and self.phrasebank_ready:
+        if self._dirty_lint and self.phrasebank_ready and time.monotonic() - self._last_change > LINT_DELAY:
             self._dirty_lint = False
             self._start_lint()
 
@@ -422,11 +445,13 @@ class DrafterApp(App[int]):
             text.append(f"{mark} ", style=style)
             text.append(f"{i + 1} {label}")
             options.append(Option(text, id=key))
+        self.step_reasons = states.reasons
+        if [o.prompt for o in box.options] == [o.prompt for o in options]:
+            return
         highlighted = box.highlighted
         with box.prevent(OptionList.OptionHighlighted):
             box.set_options(options)
             box.highlighted = highlighted if highlighted is not None else 0
-        self.step_reasons = states.reasons
 
     def update_topbar(self) -> None:
         text = Text()
@@ -438,6 +463,9 @@ class DrafterApp(App[int]):
         else:
             text.append(f"　素材库 {len(self.phrasebank.phrases)} 条", style="dim")
         text.append("　F1 帮助　Ctrl+P 命令", style="dim")
+        if text == getattr(self, "_topbar_text", None):
+            return
+        self._topbar_text = text
         try:
             self.query_one("#topbar", Static).update(text)
         except Exception:
@@ -779,22 +807,31 @@ class DrafterApp(App[int]):
         yield SystemCommand("帮助", "按键一览（F1）", self.action_help)
         yield SystemCommand("退出", "退出讲稿助手（Ctrl+Q）", self.action_quit)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While a dialog is open its own keys win (Ctrl+S in 加入素材库, digits in inputs ...).
+        if action in GLOBAL_ACTIONS and isinstance(self.screen, ModalScreen):
+            return False
+        return True
+
+    def action_help_quit(self) -> None:
+        self.notify("按 Ctrl+Q 退出（草稿会自动保存）", title="要退出吗？")
+
     def help_keys(self) -> list[KeyHelp]:
         keys = []
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             if binding.key in "23456":
                 continue
-            display = binding.key_display or binding.key
+            display = binding.key_display or key_label(binding.key)
             description = "跳到第 1–6 步（不在输入框中时）" if binding.key == "1" else binding.description
-            keys.append(KeyHelp(display.replace("ctrl+", "Ctrl+").replace("f1", "F1"), description, "全局"))
+            keys.append(KeyHelp(display, description, "全局"))
         keys.append(KeyHelp("Ctrl+P", "命令面板：保存、导出、新建、打开、加入素材库、切换主题", "全局"))
         for binding in SectionList.BINDINGS:
             assert isinstance(binding, Binding)
-            keys.append(KeyHelp(binding.key.replace("shift+", "Shift+"), binding.description, "章节与内容列表"))
+            keys.append(KeyHelp(key_label(binding.key), binding.description, "章节与内容列表"))
         for binding in ContentStep.BINDINGS:
             assert isinstance(binding, Binding)
-            keys.append(KeyHelp(binding.key.replace("ctrl+", "Ctrl+"), binding.description, "内容"))
+            keys.append(KeyHelp(key_label(binding.key), binding.description, "内容"))
         keys.extend(WIDGET_KEYS)
         keys.sort(key=lambda k: ["全局", "通用", "章节与内容列表", "内容"].index(k.where))
         return keys

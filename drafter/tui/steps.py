@@ -127,7 +127,10 @@ class MeetingStep(Step):
     def _show_reason(self, i: int, reason: str | None) -> None:
         box = self.query_one(f"#meeting-{i}", Input)
         box.set_class(bool(reason), "-invalid")
-        self.query_one(f"#reason-{i}", Static).update(Text(reason or "", style="red"))
+        label = self.query_one(f"#reason-{i}", Static)
+        if getattr(label, "_reason", None) != (reason or ""):
+            label._reason = reason or ""  # type: ignore[attr-defined]
+            label.update(Text(reason or "", style="red"))
 
     @on(Input.Changed, ".meeting-input")
     def _changed(self, event: Input.Changed) -> None:
@@ -688,6 +691,10 @@ class ContentStep(Step):
         part = self.current_part()
         if part is None:
             return
+        if part.key == getattr(self, "_last_part", None):
+            self.show_items()
+            return
+        self._last_part = part.key
         role = part.kind if part.kind != "section" else None
         if part.kind == "section":
             section = session.section_at(self.drafter.draft, part.path)

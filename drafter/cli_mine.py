@@ -27,7 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "不给 -o 时输出到标准输出。"
         ),
     )
-    p.add_argument("paths", nargs="*", metavar="路径", help="语料文件或文件夹（.txt/.docx，递归）；默认 seeds/")
+    p.add_argument(
+        "paths", nargs="*", metavar="路径", help="语料文件或文件夹（.txt/.docx，递归）；默认 seeds/"
+    )
     p.add_argument("-o", "--output", metavar="文件", help="写入的 YAML 文件（已存在时先备份为 .bak）")
     p.add_argument("--workers", type=int, default=None, metavar="N", help="并行进程数（默认最多 2 个）")
     p.add_argument("--no-cache", action="store_true", help="不使用、不写入按内容哈希的缓存")
@@ -100,7 +102,8 @@ def _mine(args: argparse.Namespace, quiet: bool):
     result = mine_paths(_paths(args), progress, workers=args.workers, use_cache=not args.no_cache)
     progress.finish()
     for err in result.errors:
-        print(f"drafter: {err}（已跳过）", file=sys.stderr)
+        note = "" if "跳过" in str(err) else "（已跳过）"
+        print(f"drafter: {err}{note}", file=sys.stderr)
     if not result.speeches:
         raise DrafterError("没有读到任何讲话稿：所有文件都无法读取或为空")
     return result, progress

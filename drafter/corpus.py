@@ -189,8 +189,18 @@ def _drop_preamble_adverts(lines: list[Para]) -> None:
         return
     for i in range(last_ad + 1):
         lines[i] = Para("", lines[i].line)
-    # Short weak-ad lines right after the block (brand slogans) go too.
-    for i in range(last_ad + 1, min(len(lines), last_ad + 8)):
+    # Short lines glued to the block (no blank line between: a brand name, a slogan) go too.
+    end = last_ad + 1
+    while (
+        end < len(lines)
+        and lines[end].text
+        and len(lines[end].text) <= 30
+        and not _is_header_line(lines[end].text)
+    ):
+        lines[end] = Para("", lines[end].line)
+        end += 1
+    # Short weak-ad lines right after the block go too.
+    for i in range(end, min(len(lines), end + 8)):
         text = lines[i].text
         if text and len(text) <= 30 and _AD_WEAK.search(text) and not _is_header_line(text):
             lines[i] = Para("", lines[i].line)

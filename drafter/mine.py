@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -200,22 +201,33 @@ def _heading_sets_of(speech: Speech) -> list[tuple[HeadingSet, str]]:
 
 @dataclass
 class Structure:
-    """A sequence of section roles (consecutive repeats collapsed) and the speeches that show it."""
+    """A sequence of section roles (consecutive repeats collapsed) and the speeches that show it.
+
+    ``sequences`` holds, per speech, the roles of all its top-level sections (not collapsed).
+    """
 
     roles: tuple[str, ...]
     count: int
     speeches: list[tuple[str, int]]
+    sequences: list[tuple[str, ...]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        out = []
+        for k, (s, i) in enumerate(self.speeches):
+            entry: dict[str, Any] = {"source": s, "index": i}
+            if k < len(self.sequences) and self.sequences[k] != self.roles:
+                entry["sections"] = list(self.sequences[k])
+            out.append(entry)
         return {
             "roles": list(self.roles),
             "labels": " → ".join(ROLE_LABELS.get(r, r) for r in self.roles),
             "count": self.count,
-            "speeches": [{"source": s, "index": i} for s, i in self.speeches],
+            "speeches": out,
         }
 
 
 def role_sequence(speech: Speech) -> tuple[str, ...]:
+    """The roles of the speech's top-level sections, consecutive repeats collapsed."""
     seq: list[str] = []
     for sec in speech.sections:
         role = sec.role or ROLE_TASKS
@@ -226,12 +238,16 @@ def role_sequence(speech: Speech) -> tuple[str, ...]:
 
 def structures(speeches: Iterable[Speech]) -> list[Structure]:
     """Role sequences across non-duplicate speeches, most frequent first."""
-    groups: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    groups: dict[tuple[str, ...], Structure] = {}
     for speech in speeches:
         if speech.duplicate_of is not None or not speech.sections:
             continue
-        groups.setdefault(role_sequence(speech), []).append((speech.source, speech.index))
-    out = [Structure(roles, len(members), members) for roles, members in groups.items()]
+        key = role_sequence(speech)
+        st = groups.setdefault(key, Structure(key, 0, []))
+        st.count += 1
+        st.speeches.append((speech.source, speech.index))
+        st.sequences.append(tuple(sec.role or ROLE_TASKS for sec in speech.sections))
+    out = list(groups.values())
     out.sort(key=lambda s: (-s.count, s.roles))
     return out
 
@@ -611,7 +627,7 @@ def _role_counts(speech: Speech, tok: Callable[[str], list[str]]) -> dict[str, d
             for para in node.paragraphs:
                 counts.update(tok(para.text))
     return {
-        role: {t: c for t, c in counts.items() if c >= 2 and is_content_token(t)}
+        role: {sys.intern(t): c for t, c in counts.items() if c >= 2 and is_content_token(t)}
         for role, counts in per_role.items()
     }
 
@@ -655,11 +671,12 @@ def fix_lines(cands: list[Candidate], raw_lines: dict[int, str], reach: int = 60
                 break
 
 
-def _file_worker(path_str: str, as_data: bool = True) -> dict[str, Any]:
+def _file_worker(path_str: str, as_data: bool = True, cache_key: str = "") -> dict[str, Any]:
     """Read, clean, split, parse, label and mine one file; never raises.
 
     With ``as_data`` the result holds only JSON-able values (for the cache and
     the process pool); without, the Speech and Candidate objects themselves.
+    With ``cache_key`` the (data) result is also stored in the cache, by the worker.
     """
     from drafter.corpus import clean_lines, read_document, split_speeches
     from drafter.outline import parse_speech
@@ -683,7 +700,10 @@ def _file_worker(path_str: str, as_data: bool = True) -> dict[str, Any]:
                     "role_counts": got["role_counts"],
                 }
             out.append(got)
-        return {"file": path.name, "speeches": out, "error": None}
+        result = {"file": path.name, "speeches": out, "error": None}
+        if cache_key and as_data:
+            _cache_store(cache_key, result)
+        return result
     except DrafterError as exc:
         return {"file": path.name, "speeches": [], "error": [exc.message, exc.file or str(path), exc.line]}
     except Exception as exc:  # a bug on one file must not stop a folder
@@ -1028,24 +1048,20 @@ def mine_paths(
 
             with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
                 order = sorted(todo, key=lambda t: -t[1].stat().st_size)  # big files first
-                futures = {pool.submit(_file_worker, str(f)): (i, f, key) for i, f, key in order}
+                futures = {pool.submit(_file_worker, str(f), True, key): (i, f, key) for i, f, key in order}
                 from concurrent.futures import as_completed
 
                 for fut in as_completed(futures):
                     i, f, key = futures[fut]
                     res = fut.result()
                     results[i] = res
-                    if use_cache:
-                        _cache_store(key, res)
                     done += 1
                     if progress:
                         progress(done, total, f.name)
         else:
             for i, f, key in todo:
-                res = _file_worker(str(f), use_cache)
+                res = _file_worker(str(f), use_cache, key)
                 results[i] = res
-                if use_cache:
-                    _cache_store(key, res)
                 done += 1
                 if progress:
                     progress(done, total, f.name)

@@ -279,7 +279,8 @@ def _front_matter(paras: list[Para]) -> tuple[_Front, list[Para]]:
 
 _ANNOUNCE = re.compile(
     r"(?:讲|谈|强调|提|说)(?:出|以下|下面|这么)?([一二三四五六七八九十两几]{1,3}|\d{1,2})"
-    r"(?:点|个方面|方面|条|个问题)"
+    r"(?:点|个方面|方面|条|个问题|句话|层意思)"
+    r"|从([一二三四五六七八九十两几]{1,3})个?方面(?:讲|谈|强调|提)"
 )
 _CLOSING_START = re.compile(r"^(?:同志们|各位同志|朋友们|各位领导)[，,！!、]|^谢谢(?:大家|各位)?[。！!]?$")
 _CALL_TO_ACTION = re.compile(
@@ -292,7 +293,7 @@ def _announced(opening: list[Para]) -> int | None:
     for p in reversed(opening):
         matches = list(_ANNOUNCE.finditer(p.text))
         if matches:
-            token = matches[-1].group(1)
+            token = matches[-1].group(1) or matches[-1].group(2)
             if token.isdigit():
                 return int(token)
             if "几" in token:
@@ -676,7 +677,16 @@ def parse_corpus(paths: Iterable[str | Path] | str | Path, progress: Progress | 
 
 
 def speech_to_text(speech: Speech) -> str:
-    """Plain text of a speech; ``parse_speech(speech_to_text(s))`` gives the same tree."""
+    """Plain text of a speech; ``parse_speech(speech_to_text(s))`` gives the same tree.
+
+    Layout, one paragraph per line: title; subtitle; speaker (after the
+    subtitle or the date; as ``讲话人：X`` when neither exists, and omitted when
+    it is already the ``X在…上的讲话`` prefix of the subtitle or title); date as
+    ``（2024年3月1日）``; salutation; opening; sections (``marker + heading`` on
+    its own line, or ``marker + heading + 。 + first paragraph`` when run-in)
+    depth first; closing.  A blank line is inserted only where a paragraph
+    would otherwise be read as hard-wrapped into the next.
+    """
     lines: list[str] = []
     if speech.title:
         lines.append(speech.title)

@@ -297,3 +297,12 @@ def test_command_line_never_shows_a_traceback(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "bad.txt" in proc.stderr
+
+
+def test_outline_without_roles_module_falls_back_to_plain_parse(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "drafter.roles", None)  # as if roles.py did not exist
+    code, out, err = _run(capsys, "outline", "--json", str(SEEDS / "004_2057dfb1cf4794e1.txt"))
+    assert code == 0, err
+    (speech,) = json.loads(out)
+    assert [s["role"] for s in speech["sections"]] == [None, None, None]
+    assert speech["sections"][0]["heading"] == "树立“以实绩论英雄”的鲜明导向"

@@ -259,6 +259,14 @@ def test_other_adverts_are_dropped_by_general_rules():
     texts = [p.text for p in cleaned]
     assert texts[0] == "在全县经济工作会议上的讲话"
     assert not any("公众号" in t or "VIP" in t or "仅供学习" in t for t in texts)
+    # A brand line glued under the advert block is not taken for the title.
+    glued = clean_lines(
+        [
+            Para(t, i)
+            for i, t in enumerate(["仅供学习 禁止外传", "某某文行", "", "在全县大会上的讲话", "同志们："], 1)
+        ]
+    )
+    assert [p.text for p in glued] == ["在全县大会上的讲话", "同志们："]
     # A speech paragraph that merely mentions a platform is kept.
     kept = clean_lines(
         [Para("要搭建招商平台，分享发展机遇，推动项目落地见效，确保全年目标任务圆满完成。", 1)]

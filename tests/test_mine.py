@@ -339,7 +339,7 @@ def test_cache_makes_rerun_skip_parsing(tmp_path, monkeypatch):
     first = mine_paths([corpus], workers=1)
     assert any((tmp_path / "cache").rglob("*.json"))
 
-    def boom(_path, _as_data=True):
+    def boom(_path, _as_data=True, _key=""):
         raise AssertionError("parsed again although cached")
 
     monkeypatch.setattr(mine_mod, "_file_worker", boom)
@@ -409,3 +409,12 @@ def test_common_frame_never_raises_and_rebuilds(headings):
 def test_slotify_never_raises(text):
     out, names = slotify(text)
     assert out.count("{{ ") == len(names)
+
+
+def test_structures_keep_each_speech_sequence(seed_result):
+    by_roles = {s.roles: s for s in seed_result.structures}
+    st = by_roles[("discipline", "tasks", "discipline")]
+    k = st.speeches.index(("002_91703a2dae1be214.txt", 1))
+    assert st.sequences[k] == ("discipline", "tasks", "discipline", "discipline", "discipline", "discipline")
+    entry = st.to_dict()["speeches"][k]
+    assert entry["sections"] == list(st.sequences[k])

@@ -319,6 +319,9 @@ def test_announced_variants():
     assert announced("下面，我讲两点意见。") == 2
     assert announced("下面，我讲几点意见。") is None
     assert announced("下面，我讲一下工作。") is None
+    assert announced("下面，我讲三句话。") == 3
+    assert announced("下面，我从五个方面讲一讲。") == 5
+    assert announced("下面，我讲以下三个问题。") == 3
     assert announced("") is None
 
 

@@ -64,10 +64,10 @@ def sections(draw, depth: int, kinds: list[str], level: int = 1) -> list[Section
 def speeches(draw) -> Speech:
     depth = draw(st.integers(min_value=1, max_value=3))
     start = draw(st.integers(min_value=0, max_value=1))
-    kinds = RANKED[start : start + depth - 1] if depth > 1 else []
     kinds = [RANKED[start], *RANKED[start + 1 : start + depth]]
     if draw(st.booleans()):
-        kinds[-1] = draw(st.sampled_from(ENUMS)) if len(kinds) > 1 else kinds[-1]
+        # the deepest level as 一是/一要/第一，; a speech made only of them uses them as its top level
+        kinds[-1] = draw(st.sampled_from(ENUMS))
     speech = Speech()
     speech.title = draw(st.one_of(st.just(""), heading().map(lambda h: h.replace("，", ""))))
     if draw(st.booleans()):

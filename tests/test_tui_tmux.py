@@ -60,6 +60,9 @@ class Tmux:
 
     def type(self, text: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        # A burst of text and a key in one read looks like a paste to the terminal driver;
+        # a person (or an input method) commits text, then presses the next key.
+        time.sleep(0.3)
 
     def screen(self) -> str:
         out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
@@ -89,15 +92,16 @@ def tmux(tmp_path):
 
 def test_real_drafter_fast_path_exports_docx(tmux, tmp_path):
     tmux.start()
-    tmux.wait_for("会议信息")
+    # Type once the phrasebank has loaded (素材库 N 条): while jieba loads, keys typed ahead of a
+    # focus change may land in the previous field.
+    tmux.wait_for("条　F1")
     tmux.type("县政府全体会议")
     tmux.keys("Enter")
     tmux.type("青山县")
     tmux.keys("C-n")
     tmux.wait_for("政府全体会议讲话")  # the templates are listed
-    tmux.wait_for("素材库 ")  # the phrasebank has loaded
     tmux.keys("Enter")
-    tmux.wait_for("已按所选结构预填")
+    tmux.wait_for("〔作风纪律〕")  # the sections are prefilled
     tmux.keys("6")
     tmux.wait_for("第 6 步")
     tmux.keys("Enter")
@@ -141,7 +145,7 @@ def test_real_drafter_80x24_wide_characters(tmp_path):
 
 def test_real_drafter_resume_after_kill(tmux, tmp_path):
     tmux.start()
-    tmux.wait_for("会议信息")
+    tmux.wait_for("条　F1")
     tmux.type("被强行中断的会议")
     tmux.wait_for("被强行中断的会议")
     drafts = tmp_path / "user" / "drafts"

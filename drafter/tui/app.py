@@ -857,3 +857,4 @@ class DrafterApp(App[int]):
 def make_app(draft_path: str | os.PathLike[str] | None = None, **kwargs: Any) -> DrafterApp:
     return DrafterApp(draft_path, **kwargs)
 
+

@@ -162,11 +162,9 @@ class MeetingStep(Step):
         self.drafter.action_next_step()
 
     def focus_main(self) -> None:
-        for i in range(len(MEETING_KEYS)):
-            box = self.query_one(f"#meeting-{i}", Input)
-            if i == 0 or not box.value:
-                box.focus()
-                return
+        boxes = [self.query_one(f"#meeting-{i}", Input) for i in range(len(MEETING_KEYS))]
+        empty = [box for box in boxes if not box.value.strip()]
+        (empty[0] if empty else boxes[0]).focus()
 
 
 # ---------------------------------------------------------------- 2 选择结构

@@ -46,6 +46,8 @@ ANY_MARKER_RE = re.compile(
     rf"^(?:[{CN_NUM}]{{1,3}}、|[（(][{CN_NUM}\d%]{{1,3}}[）)]|\d{{1,2}}(?:\.(?!\d)|．|、)"
     rf"|[{CN_NUM}]{{1,3}}[是要]|第[{CN_NUM}]{{1,3}}[，,、：:]|(?:首先|其次|再次|最后)[，,])"
 )
+# ``在…上的讲话``: the meeting phrase that makes a line a complete subtitle on its own.
+MEETING_PHRASE_RE = re.compile(r"在.{2,80}?(?:上|中|时)的(?:讲话|发言|致辞|报告)")
 HEADERISH_END_RE = re.compile(r"(?:讲话|发言|致辞|报告|讲稿|讲话要点|讲话提纲)(?:[（(][^）)]{0,8}[）)])?$")
 
 # ---------------------------------------------------------------------------
@@ -78,8 +80,13 @@ _SPACE_AFTER_MARKER = re.compile(
 )
 
 
+# 国发„2024‟2号: the 〔〕 of a document number garbled by a legacy encoding or a font substitution.
+_GARBLED_YEAR_BRACKETS = re.compile(r"„\s*((?:19|20)\d{2})\s*‟")
+
+
 def normalise_text(text: str) -> str:
-    """Normalise one line: invisible characters, spaces, full-width digits/letters, half-width punctuation.
+    """Normalise one line: invisible characters, spaces, full-width digits/letters, half-width punctuation,
+    ``„2024‟`` in a document number to ``〔2024〕``.
 
     Placeholders (``XX``, ``xx``, ``X``, ``*``, ``***``, ``××``, ``……``) are left alone.
     """
@@ -90,6 +97,8 @@ def normalise_text(text: str) -> str:
         return ""
     if _FULLWIDTH_RE.search(text):
         text = text.translate(_FULLWIDTH)
+    if "„" in text:
+        text = _GARBLED_YEAR_BRACKETS.sub(r"〔\1〕", text)
     # The steps feed each other (a removed space brings a bracket pair closer), so repeat to a fixed point.
     for _ in range(4):
         before = text
@@ -410,11 +419,59 @@ def _read_docx(path: Path) -> list[Para]:
     paras: list[Para] = []
     try:
         for i, paragraph in enumerate(document.paragraphs, 1):
-            for piece in paragraph.text.replace("\r", "\n").split("\n"):
+            # python-docx gives a soft line break (w:br, w:cr) as "\n".
+            for piece in join_soft_breaks(paragraph.text.replace("\r", "\n").split("\n")):
                 paras.append(Para(piece, i))
     except Exception as exc:
         raise DrafterError(f"Word 文档内容无法解析（{type(exc).__name__}）", name) from exc
     return paras
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+# A title in short parallel phrases: 坚定信心 扎实进取 (2 to 8 characters each, space-separated).
+_SPACED_PHRASES = re.compile(r"^[^\s]{2,8}(?: [^\s]{2,8})+$")
+
+
+def _ends_title(a: str, b: str) -> bool:
+    """Is ``b`` (``…大会上的讲话``) the end of the title ``a`` rather than a subtitle line of its own?"""
+    if PIAN_RE.match(b) or DATE_RE.match(b) or SUBTITLE_RE.match(b) or SALUTATION_RE.match(b):
+        return False
+    return not MEETING_PHRASE_RE.search(b) and MEETING_PHRASE_RE.search(a + b) is not None
+
+
+def join_soft_breaks(pieces: list[str]) -> list[str]:
+    """The lines of one Word paragraph split at soft line breaks, joined where the break only wraps.
+
+    A break inside a sentence or title (``锚定目标 真抓实干`` / ``确保全年…``, as drafter's own
+    title layout writes it) joins with no space between Chinese characters, one space between
+    Latin words or digits, and the space it replaced after short space-separated phrases.  A break
+    after a finished sentence, a heading or a front-matter line, or before a heading, a date, a
+    subtitle or a salutation, still separates paragraphs (text pasted with Shift+Enter).
+    """
+    if len(pieces) <= 1:
+        return pieces
+    out: list[str] = []
+    for piece in pieces:
+        if not out:
+            out.append(piece)
+            continue
+        prev = out[-1]
+        a, b = prev.rstrip(), piece.lstrip()
+        if not a or not b or _ends_sentence(a) or _is_heading_only(a) or _is_header_line(a):
+            out.append(piece)
+        elif _is_heading_only(b) or (_is_header_line(b) and not _ends_title(a, b)):
+            out.append(piece)
+        else:
+            if a != prev or b != piece:
+                gap = " "  # the space is written in the text: keep it
+            elif _ASCII_WORD.match(a[-1]) and _ASCII_WORD.match(b[0]):
+                gap = " "
+            elif _SPACED_PHRASES.match(a):
+                gap = " "  # 坚定信心 扎实进取 / 努力开创…: the break stands for the space between phrases
+            else:
+                gap = ""
+            out[-1] = a + gap + b
+    return out
 
 
 def iter_corpus_files(paths: Iterable[str | Path]) -> list[Path]:

@@ -317,7 +317,9 @@ def lint_path(
         load_draft = _draft_api("load_draft")
         draft = load_draft(p)
         speech, findings = _lint_draft(draft, None, year=year, source=p.name)
-        return [LintReport(p.name, 0, findings, title=speech.title or draft.title or "")]
+        # The rendered title (the default 在{会议名称}上的讲话 when the spec gives none, slots filled).
+        title = speech.title or _rendered_title(draft)
+        return [LintReport(p.name, 0, findings, title=title)]
     if p.is_file() and suffix in (".md", ".markdown"):
         from drafter.corpus import clean_lines, read_document
         from drafter.model import Para
@@ -349,6 +351,14 @@ def lint_path(
             )
         )
     return reports
+
+
+def _rendered_title(draft: Draft) -> str:
+    """The draft's title as the renderer writes it, when the parser found none in the rendered text."""
+    if draft.title:
+        return draft.title
+    name = str(draft.meeting.get("会议名称", "") or "").strip()
+    return f"在{name}上的讲话" if name else ""
 
 
 _API_ALIASES = {"load_draft": ("load_draft", "read_draft"), "render_speech": ("render_speech",)}
@@ -568,15 +578,20 @@ def _check_siblings(
     siblings: list[Section], prefix: tuple[int, ...], parent: Section | None, ctx: _Ctx
 ) -> list[Finding]:
     out: list[Finding] = []
-    kinds = [marker_kind(s.marker) for s in siblings]
-    known = [_family(k) for k in kinds if k not in ("paren_other", "other")]
+    # The level's numbering style is what the parser read (``Section.marker``, with ``（%1）``
+    # repaired to ``（四）``); each marker is then checked as written (``Section.written_marker``).
+    meant = [marker_kind(s.marker) for s in siblings]
+    kinds = [marker_kind(_written(s)) for s in siblings]
+    known = [_family(k) for k in meant if k not in ("paren_other", "other")]
+    if not known:
+        known = [_family(k) for k in kinds if k not in ("paren_other", "other")]
     if not known:
         return out
     counts: dict[str, int] = {}
     for fam in known:
         counts[fam] = counts.get(fam, 0) + 1
     main = max(counts, key=lambda fam: (counts[fam], -known.index(fam)))
-    main_kind = next(k for k in kinds if _family(k) == main)
+    main_kind = next(k for k in (*meant, *kinds) if _family(k) == main)
 
     # Level: a heading kind must sit one rank below its parent's heading kind.
     main_rank = _RANK.get(main_kind)
@@ -630,7 +645,7 @@ def _check_siblings(
     for i, (section, kind) in enumerate(zip(siblings, kinds, strict=True)):
         path = (*prefix, i)
         line = section.line or None
-        marker = section.marker.strip()
+        marker = _written(section).strip()
         if kind in ("paren_other", "other"):
             prevs[main] = prevs.get(main, 0) + 1
             want = _expected_marker(main_kind, prevs[main])
@@ -692,43 +707,40 @@ def _check_siblings(
         main_example = _KIND_EXAMPLE.get(main_kind, main_kind)
         if len(minority) == 1:
             message = (
-                f"同级编号混用：此处为“{section.marker.strip()}”，同级其他标题用“{main_example}”式，"
+                f"同级编号混用：此处为“{_written(section).strip()}”，同级其他标题用“{main_example}”式，"
                 f"应为“{_expected_marker(main_kind, position)}”"
             )
         else:
-            listed = "、".join(f"“{s.marker.strip()}”" for _, s, _ in minority[:6])
+            listed = "、".join(f"“{_written(s).strip()}”" for _, s, _ in minority[:6])
             more = "等" if len(minority) > 6 else ""
             message = f"同级编号混用：{listed}{more}与同级其他标题的“{main_example}”式编号混在同一级"
         out.append(ctx.finding("numbering", WARNING, message, section.line or None, (*prefix, i)))
     return out
 
 
+def _written(section: Section) -> str:
+    """The section's marker as the text writes it."""
+    return section.written_marker or section.marker
+
+
 _WARNING_LINE = re.compile(r"第\s*(\d+)\s*行")
-_REPAIRED_MARKER = re.compile(r"编号“([^”]*)”有误，按“([^”]*)”处理")
 
 
 def _check_parser_warnings(speech: Speech, ctx: _Ctx, numbering_lines: set[int | None]) -> list[Finding]:
-    """The outline parser's warnings; a marker it had to repair (``（%1）`` read as ``（四）``) is a
-    ``numbering`` error, since the text still says ``（%1）``."""
+    """The outline parser's warnings that no other rule already reports, as ``outline`` notes.
+
+    A marker the parser had to repair (``（%1）`` read as ``（四）``) is reported by ``numbering``
+    from ``Section.written_marker``; the parser's warning about it is then left out.
+    """
     by_line = {section.line: path for path, section in _walk(speech.sections) if section.line}
+    repaired = {s.line for s in speech.iter_sections() if s.line and s.written_marker is not None}
     out: list[Finding] = []
     for warning in speech.warnings:
         text = str(warning)
         m = _WARNING_LINE.search(text)
         line = int(m.group(1)) if m else None
         path = by_line.get(line) if line else None
-        repaired = _REPAIRED_MARKER.search(text)
-        if repaired:
-            if line in numbering_lines and line is not None:
-                continue
-            written, meant = repaired.groups()
-            out.append(
-                ctx.finding(
-                    "numbering", ERROR, f"编号“{written}”有误，按位置应为“{meant}”", line, path, "front"
-                )
-            )
-            continue
-        if _covered(speech, text, line, numbering_lines):
+        if line in repaired or _covered(speech, text, line, numbering_lines):
             continue
         message = _WARNING_LINE.sub("", text, count=1).lstrip("：: ") if m else text
         out.append(ctx.finding("outline", INFO, message or text, line or speech.line or None, path, "front"))

@@ -17,6 +17,7 @@ Duplicates (``speech.duplicate_of`` set) are counted once everywhere.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import math
@@ -963,11 +964,33 @@ def _function_rank(role: str, function: str) -> tuple[int, str]:
     return (names.index(function) if function in names else len(names), function)
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while mining.
+
+    Mining builds many small acyclic objects (paragraphs, tokens, candidates);
+    with a large corpus the collector's full passes over them cost 10-15 % of
+    the run and free nothing (reference counting frees them).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def mine(speeches: Sequence[Speech], progress: Progress = None) -> MineResult:
     """Mine speeches already parsed (labelling those not labelled yet).
 
     ``progress(done, total, name)`` is called after each speech.
     """
+    with _gc_paused():
+        return _mine_speeches(speeches, progress)
+
+
+def _mine_speeches(speeches: Sequence[Speech], progress: Progress) -> MineResult:
     model = default_model()
     analysed = []
     total = len(speeches)
@@ -999,6 +1022,17 @@ def mine_paths(
     Unreadable files end up in ``result.errors`` (one Chinese message per file);
     the others are mined.  Raises ``DrafterError`` only when no path exists.
     """
+    with _gc_paused():
+        return _mine_paths(paths, progress, workers=workers, use_cache=use_cache)
+
+
+def _mine_paths(
+    paths: Sequence[str | Path] | str | Path,
+    progress: Progress,
+    *,
+    workers: int | None,
+    use_cache: bool,
+) -> MineResult:
     from drafter.corpus import iter_corpus_files
 
     if isinstance(paths, (str, Path)):

@@ -61,6 +61,9 @@ class Section:
     children: list[Section] = field(default_factory=list)
     run_in: bool = False
     line: int = 0
+    # The marker exactly as written when the parser normalised or repaired it
+    # (``（%1）`` read as ``（四）``, ``（1）`` as ``（一）``); None when ``marker`` is as written.
+    written_marker: str | None = None
     # Only top-level sections carry a role.
     role: str | None = None
     role_cues: list[str] = field(default_factory=list)

@@ -26,6 +26,7 @@ from drafter.corpus import (
     CN_NUM,
     DATE_RE,
     HEADERISH_END_RE,
+    MEETING_PHRASE_RE,
     PIAN_RE,
     SALUTATION_RE,
     SUBTITLE_RE,
@@ -80,6 +81,7 @@ class _Cand:
     marker: str
     rest: str
     repaired_from: str | None = None
+    written: str | None = None  # the marker as written, when ``marker`` normalises it
 
     @property
     def family(self) -> str:
@@ -106,7 +108,9 @@ def _detect(text: str) -> _Cand | None:
             return _Cand("cn_paren", 2, from_chinese(m.group(1)), m.group(0), text[m.end() :])
         m = _RE_AR_PAREN.match(text)
         if m:
-            return _Cand("arabic_paren", 4, int(m.group(1)), f"（{m.group(1)}）", text[m.end() :])
+            marker = f"（{m.group(1)}）"
+            written = m.group(0) if m.group(0) != marker else None
+            return _Cand("arabic_paren", 4, int(m.group(1)), marker, text[m.end() :], written=written)
         m = _RE_UNKNOWN_PAREN.match(text)
         if m:
             return _Cand("paren_unknown", 99, None, m.group(0), text[m.end() :])
@@ -120,13 +124,15 @@ def _detect(text: str) -> _Cand | None:
         m = _RE_DI.match(text)
         if m:
             marker = m.group(0).replace(",", "，").replace(":", "：")
-            return _Cand("seq", RANK_ENUM, from_chinese(m.group(1)), marker, text[m.end() :])
+            written = m.group(0) if m.group(0) != marker else None
+            return _Cand("seq", RANK_ENUM, from_chinese(m.group(1)), marker, text[m.end() :], written=written)
         return None
     if first in "首其再最":
         m = _RE_SEQ_WORD.match(text)
         if m:
             marker = m.group(0).replace(",", "，").replace(":", "：")
-            return _Cand("seq", RANK_ENUM, _SEQ_WORDS.get(m.group(1)), marker, text[m.end() :])
+            written = m.group(0) if m.group(0) != marker else None
+            return _Cand("seq", RANK_ENUM, _SEQ_WORDS.get(m.group(1)), marker, text[m.end() :], written=written)
     return None
 
 
@@ -188,14 +194,31 @@ def _title_ok(text: str) -> bool:
     )
 
 
+# A title line ending with one of these continues on the next line (``在全县经济工作暨`` / ``优化…大会``).
+_TITLE_CONNECTORS = "暨和与及的在之、"
+
+
 def _join_title(parts: list[str]) -> str:
+    """Title lines as one title: short parallel phrases (``坚定信心`` / ``扎实进取``) keep a space between
+    them, a line that ends mid-phrase (``…经济工作暨``) runs on without one."""
     out = ""
     for part in parts:
-        if out and len(out.split(" ")[-1]) <= 8:
+        if out and len(out.split(" ")[-1]) <= 8 and out[-1] not in _TITLE_CONNECTORS:
             out += " " + part
         else:
             out += part
     return out
+
+
+def _continues_title(last: str, line: str) -> bool:
+    """Is ``line`` (ending in 讲话/发言/…) the rest of the title line ``last`` rather than a subtitle?
+
+    ``在全县2024年经济工作暨`` + ``优化营商环境推进大会上的讲话`` is one title broken over two
+    lines; ``锚定目标 真抓实干`` + ``在全县经济工作会议上的讲话`` is a title and its subtitle.
+    """
+    if last[-1] in _TITLE_CONNECTORS:
+        return True
+    return not MEETING_PHRASE_RE.search(line) and MEETING_PHRASE_RE.search(last + line) is not None
 
 
 def _front_matter(paras: list[Para]) -> tuple[_Front, list[Para]]:
@@ -204,6 +227,7 @@ def _front_matter(paras: list[Para]) -> tuple[_Front, list[Para]]:
     title_parts: list[str] = []
     meeting_lines: list[str] = []
     seen_sub_or_date = False
+    title_done = False
     paras = list(paras)
     while paras and len(paras[0].text) <= 80:
         m = PIAN_RE.match(paras[0].text)
@@ -242,7 +266,11 @@ def _front_matter(paras: list[Para]) -> tuple[_Front, list[Para]]:
         if len(t) > 60 or any(c in t for c in _HEADER_STOP) or ANY_MARKER_RE.match(t):
             break
         if HEADERISH_END_RE.search(t):
-            meeting_lines.append(t)
+            if title_parts and not meeting_lines and not title_done and _continues_title(_join_title(title_parts), t):
+                title_parts[-1] += t  # the title's last line ends the title: nothing may join after it
+                title_done = True
+            else:
+                meeting_lines.append(t)
             i += 1
             continue
         if _WORD_CHAR.search(t):
@@ -253,7 +281,7 @@ def _front_matter(paras: list[Para]) -> tuple[_Front, list[Para]]:
                     i += 1
                     continue
                 break
-            if not _title_ok(normalise_text(_join_title([*title_parts, t]))):
+            if title_done or not _title_ok(normalise_text(_join_title([*title_parts, t]))):
                 break
             title_parts.append(t)
             i += 1
@@ -307,11 +335,12 @@ def _announced(opening: list[Para]) -> int | None:
 
 
 class _Frame:
-    __slots__ = ("cand", "section")
+    __slots__ = ("cand", "pos", "section")
 
-    def __init__(self, section: Section, cand: _Cand):
+    def __init__(self, section: Section, cand: _Cand, pos: int):
         self.section = section
         self.cand = cand
+        self.pos = pos  # index of the heading paragraph in the body
 
 
 def _repair_markers(cands: list[_Cand | None], body: list[Para], warnings: list[str]) -> None:
@@ -359,7 +388,7 @@ def _repair_markers(cands: list[_Cand | None], body: list[Para], warnings: list[
                 continue
         marker = f"（{to_chinese(expected)}）"
         warnings.append(f"第 {body[i].line} 行：编号“{c.marker}”有误，按“{marker}”处理")
-        cands[i] = _Cand("cn_paren", 2, expected, marker, c.rest, repaired_from=c.marker)
+        cands[i] = _Cand("cn_paren", 2, expected, marker, c.rest, repaired_from=c.written or c.marker)
         bisect.insort(paren_idx, i)
 
 
@@ -369,9 +398,15 @@ class _Lookahead:
     def __init__(self, cands: list[_Cand | None]):
         n = len(cands)
         self.positions: dict[tuple[str, int], list[int]] = {}
+        self.family_positions: dict[str, list[int]] = {}
+        # enums_before[k]: number of paragraph-initial enumerations (一是, 第一，…) among cands[:k].
+        self.enums_before = [0] * (n + 1)
         for i, c in enumerate(cands):
             if c is not None and c.ordinal is not None:
                 self.positions.setdefault((c.family, c.ordinal), []).append(i)
+            if c is not None:
+                self.family_positions.setdefault(c.family, []).append(i)
+            self.enums_before[i + 1] = self.enums_before[i] + (c is not None and c.rank == RANK_ENUM)
         # barrier[r][i]: first index > i holding a ranked candidate of rank < r (r = 2..5).
         self.barrier: dict[int, list[int]] = {}
         for r in (1, 2, 3, 4, RANK_ENUM):
@@ -383,6 +418,15 @@ class _Lookahead:
                 if c is not None and c.rank < r:
                     nearest = i
             self.barrier[r] = arr
+
+    def only_enum(self, i: int, cand: _Cand, parent: int, parent_rank: int) -> bool:
+        """Is ``cand`` at ``i`` the only one of its family in the section headed at ``parent`` (of rank
+        ``parent_rank``), with no other paragraph-initial enumeration before it in that section?"""
+        if self.enums_before[i] - self.enums_before[parent + 1] > 0:
+            return False
+        end = self.barrier[parent_rank + 1][i]
+        same = self.family_positions.get(cand.family, [])
+        return bisect.bisect_left(same, end) - bisect.bisect_right(same, parent) == 1
 
     def has_next(self, i: int, cand: _Cand) -> bool:
         if cand.ordinal is None:
@@ -451,7 +495,14 @@ def _assemble(
 
 def _new_section(para: Para, c: _Cand, level: int) -> Section:
     heading, rest = _split_heading(c.rest)
-    section = Section(marker=c.marker, heading=heading, level=level, line=para.line, run_in=bool(rest))
+    section = Section(
+        marker=c.marker,
+        heading=heading,
+        level=level,
+        line=para.line,
+        run_in=bool(rest),
+        written_marker=c.repaired_from or c.written,
+    )
     if rest:
         section.paragraphs.append(Para(rest, para.line))
     return section
@@ -496,7 +547,7 @@ def _place_ranked(
     section = _new_section(para, c, k + 1)
     siblings.append(section)
     last_ordinal[key] = c.ordinal
-    stack.append(_Frame(section, c))
+    stack.append(_Frame(section, c, i))
     return True
 
 
@@ -539,16 +590,44 @@ def _place_enum(
     else:
         if not stack and not allow_top_enum:
             return False
-        if c.ordinal != 1 or not look.has_next(i, c):
+        if c.ordinal != 1:
             return False
+        if not look.has_next(i, c):
+            # A lone 一要X。… is an item of its own only as a rendered draft writes a one-item list.
+            parent = stack[-1] if stack else None
+            if (
+                parent is None
+                or parent.cand.rank >= RANK_ENUM
+                or not _lone_item_ok(c)
+                or not look.only_enum(i, c, parent.pos, parent.cand.rank)
+            ):
+                return False
         siblings = stack[-1].section.children if stack else sections
         ordinal = 1
         level = len(stack) + 1
     section = _new_section(para, c, level)
     siblings.append(section)
     last_ordinal[(id(siblings), c.family)] = ordinal
-    stack.append(_Frame(section, _Cand(c.kind, c.rank, ordinal, c.marker, c.rest)))
+    stack.append(_Frame(section, _Cand(c.kind, c.rank, ordinal, c.marker, c.rest), i))
     return True
+
+
+_LONE_KINDS = {"shi": re.compile(r"(?<!第)二是"), "yao": re.compile(r"(?<!第)二要")}
+LONE_HEADING_MAX = 40
+
+
+def _lone_item_ok(c: _Cand) -> bool:
+    """Does a paragraph-initial 一是/一要 with no 二是/二要 after it read as a one-item list?
+
+    Only when it opens a short heading (``一要全面梳理，细化分解再加压。正文……``, or the heading
+    alone) and does not go on to ``二是``/``二要`` inside the same paragraph (a run-in
+    enumeration, as in the corpus's ``一是要健全完善责任机制。……二是要……``).
+    """
+    pattern = _LONE_KINDS.get(c.kind)
+    if pattern is None or pattern.search(c.rest):
+        return False
+    heading, _body = _split_heading(c.rest)
+    return 0 < len(heading) <= LONE_HEADING_MAX
 
 
 def _last_heading_section(sections: list[Section]) -> Section | None:

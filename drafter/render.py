@@ -11,6 +11,7 @@ an error (or a ``【待补：名称】`` marker with ``allow_blanks``).
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import traceback
@@ -23,6 +24,7 @@ from typing import Any
 import jinja2
 import yaml
 from jinja2 import meta as jinja_meta
+from jinja2 import nodes as jinja_nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -288,6 +290,62 @@ def _compile_text(text: str) -> tuple[jinja2.Template, tuple[str, ...]]:
     return env.from_string(ast), names
 
 
+def _test_names(node: jinja_nodes.Node, out: list[jinja_nodes.Name]) -> None:
+    """The bare names a condition tests for truth (``名称``, ``not 名称``, ``a and b``, ``a or b``)."""
+    if isinstance(node, jinja_nodes.Name):
+        out.append(node)
+    elif isinstance(node, jinja_nodes.Not):
+        _test_names(node.node, out)
+    elif isinstance(node, (jinja_nodes.And, jinja_nodes.Or)):
+        _test_names(node.left, out)
+        _test_names(node.right, out)
+
+
+def _guards(node: jinja_nodes.Node) -> set[str]:
+    """Names that must be true for a condition to hold (``名称``, ``a and b``)."""
+    if isinstance(node, jinja_nodes.Name):
+        return {node.name}
+    if isinstance(node, jinja_nodes.And):
+        return _guards(node.left) | _guards(node.right)
+    return set()
+
+
+@lru_cache(maxsize=4096)
+def optional_slots(text: str) -> frozenset[str]:
+    """Slots used only as a condition: false when not filled in.
+
+    ``{% if 名称 %}…{% endif %}`` and ``{% if 名称 %}在{{ 名称 }}{% endif %}`` (printed only where the
+    condition guarantees a value) make 名称 optional; a slot printed or passed to a filter anywhere
+    else stays required.  Returns an empty set for a syntax error.
+    """
+    try:
+        ast = _text_env().parse(text)
+    except TemplateSyntaxError:
+        return frozenset()
+    undeclared = jinja_meta.find_undeclared_variables(ast)
+    tested: list[jinja_nodes.Name] = []
+    guarded: set[int] = set()
+    for node in ast.find_all((jinja_nodes.If, jinja_nodes.CondExpr)):
+        _test_names(node.test, tested)
+        guards = _guards(node.test)
+        if not guards:
+            continue
+        bodies = node.body if isinstance(node, jinja_nodes.If) else [node.expr1]
+        for part in bodies:
+            guarded.update(id(n) for n in part.find_all(jinja_nodes.Name) if n.name in guards)
+            if isinstance(part, jinja_nodes.Name) and part.name in guards:
+                guarded.add(id(part))
+    if not tested:
+        return frozenset()
+    ok = {id(n) for n in tested} | guarded
+    loads: dict[str, bool] = {}
+    for name in ast.find_all(jinja_nodes.Name):
+        if name.ctx == "load" and name.name in undeclared:
+            loads[name.name] = loads.get(name.name, True) and id(name) in ok
+    tested_names = {n.name for n in tested}
+    return frozenset(n for n, fine in loads.items() if fine and n in tested_names)
+
+
 def slot_names(text: str) -> list[str]:
     """The slots (Jinja variables) a phrase or free text uses, sorted; [] for a syntax error."""
     try:
@@ -333,11 +391,15 @@ class _Renderer:
         except TemplateSyntaxError as exc:
             raise DrafterError(f"{what}的文字有模板语法错误：{exc.message}", file, where_line) from exc
         context: dict[str, str] = {}
+        optional = optional_slots(text)
         for name in names:
             value = values.get(name, "")
             if name == COUNT_SLOT:
                 value = self.base[COUNT_SLOT]
             if value is None or str(value).strip() == "":
+                if name in optional:  # only tested by {% if %}: not filled in means false
+                    context[name] = ""
+                    continue
                 if name == COUNT_SLOT and not self.allow_blanks:
                     raise DrafterError(f"草稿还没有任何部分（sections），无法计算“讲N点意见”（{what}）",
                                        file, where_line)
@@ -511,6 +573,13 @@ def render_speech(draft: Draft, phrasebank: Any, *, allow_blanks: bool = False) 
 
 
 # ---------------------------------------------------------------- suggestions
+#
+# The fast path: ``suggest_draft`` fills every section of a template with headings and phrases.
+# Each (sub)heading becomes a query: the topics its words name (县城 -> 城乡建设), the function they
+# call for (问责 -> 督查问责), and its character bigrams weighted by rarity in the phrasebank.  Phrases
+# are ranked by that relevance, the meeting type's preferred and avoided words, then by id, so the
+# result is deterministic; a phrase is never used twice, and a phrase that would repeat a run of
+# REPEAT_WINDOW characters already in the draft (after filling its slots) is skipped.
 
 OPENING_FUNCTIONS = ("会议定性", "会议目的", "回应前面发言", "引出意见")
 SITUATION_FUNCTIONS = ("肯定成绩", "成绩归因", "转折", "问题不足", "形势机遇", "增强紧迫感")
@@ -556,41 +625,247 @@ FALLBACK_TEXT = {
             "奋力完成全年各项目标任务，为{{ 地区 }}高质量发展作出新的更大贡献！",
 }
 
+# Words in a heading -> the topic it is about.
+TOPIC_HINTS = (
+    ("招商", "招商引资"), ("引资", "招商引资"), ("项目", "项目建设"), ("投资", "项目建设"), ("开工", "项目建设"),
+    ("工业", "工业经济"), ("产业", "工业经济"), ("园区", "工业经济"), ("实体经济", "工业经济"),
+    ("企业", "工业经济"), ("县城", "城乡建设"), ("城乡", "城乡建设"), ("城市", "城乡建设"), ("城镇", "城乡建设"),
+    ("城建", "城乡建设"), ("城区", "城乡建设"), ("乡村", "乡村振兴"), ("农业", "农业农村"), ("农村", "农业农村"),
+    ("三农", "农业农村"), ("生态", "生态环保"), ("环保", "生态环保"), ("污染", "生态环保"), ("绿色", "生态环保"),
+    ("营商", "营商环境"), ("优环境", "营商环境"), ("服务", "营商环境"), ("审批", "营商环境"),
+    ("民生", "民生保障"), ("为民", "民生保障"), ("惠民", "民生保障"), ("就业", "民生保障"), ("群众", "民生保障"),
+    ("安全", "安全稳定"), ("稳定", "安全稳定"), ("风险", "安全稳定"), ("信访", "安全稳定"), ("防汛", "安全稳定"),
+    ("和谐", "社会治理"), ("治理", "社会治理"), ("财政", "财政金融"), ("增收", "财政金融"), ("金融", "财政金融"),
+    ("税", "财政金融"), ("创新", "科技创新"), ("科技", "科技创新"), ("改革", "改革开放"), ("开放", "改革开放"),
+    ("文化", "文化旅游"), ("旅游", "文化旅游"), ("教育", "教育卫生"), ("卫生", "教育卫生"), ("医疗", "教育卫生"),
+    ("班子", "干部队伍"), ("干部", "干部队伍"), ("队伍", "干部队伍"), ("党建", "党的建设"),
+    ("自身建设", "党的建设"),
+)
+# Words in a heading -> the function of the phrase that should follow it (作风纪律 sections).
+FUNCTION_HINTS = (
+    ("问责", "督查问责"), ("督查", "督查问责"), ("督导", "督查问责"), ("考核", "督查问责"), ("考评", "督查问责"),
+    ("问效", "督查问责"), ("追责", "督查问责"), ("奖惩", "督查问责"), ("倒逼", "督查问责"), ("预警", "督查问责"),
+    ("要账", "督查问责"), ("要帐", "督查问责"),
+    ("廉", "廉政要求"), ("腐", "廉政要求"), ("底线", "廉政要求"), ("纪律", "廉政要求"), ("规矩", "廉政要求"),
+    ("政治关", "廉政要求"), ("经济关", "廉政要求"), ("亲情关", "廉政要求"),
+    ("作风", "作风要求"), ("担当", "作风要求"), ("效率", "作风要求"), ("实干", "作风要求"), ("拼搏", "作风要求"),
+    ("攻坚", "作风要求"), ("一线", "作风要求"), ("团队", "作风要求"), ("团结", "作风要求"), ("精神", "作风要求"),
+    ("务实", "作风要求"), ("交账", "作风要求"), ("交帐", "作风要求"), ("服务", "作风要求"),
+    ("机制", "工作要求"), ("制度", "工作要求"), ("责任", "工作要求"), ("班子", "工作要求"), ("统筹", "工作要求"),
+    ("谋划", "工作要求"), ("大局", "工作要求"), ("重点", "工作要求"), ("细化", "工作要求"), ("动力", "工作要求"),
+)
+# Words in a top-level parallel heading item -> the role of its section (建设效率政府，要完善机制 -> 作风纪律).
+ROLE_HINTS = (
+    ("机制", ROLE_DISCIPLINE), ("作风", ROLE_DISCIPLINE), ("纪律", ROLE_DISCIPLINE), ("团队", ROLE_DISCIPLINE),
+    ("团结", ROLE_DISCIPLINE), ("廉", ROLE_DISCIPLINE), ("振奋精神", ROLE_SITUATION), ("形势", ROLE_SITUATION),
+    ("担当", ROLE_SITUATION), ("思想", ROLE_SITUATION), ("信心", ROLE_SITUATION),
+)
+# The same idea in other words, so that 交账 finds 交帐 and 团队 finds 团结协作.
+SYNONYMS = {
+    "交账": ("交帐",), "交帐": ("交账",), "团队": ("团结", "协作", "合力"), "班子": ("一把手", "主要负责人", "带头"),
+    "一线": ("现场", "基层"), "动力": ("激励", "积极性"), "问责": ("追责", "督查"), "底线": ("廉洁", "红线"),
+    "效率": ("速度", "节奏"), "攻坚": ("突破", "硬仗"), "为民": ("群众", "民生"), "和谐": ("稳定", "平安"),
+    "发展": ("经济", "增长"), "县城": ("城区", "城市"), "美丽乡村": ("乡村", "农村"),
+}
 
-REPEAT_WINDOW = 10
-# Slot names without compiling (the phrasebank loader has already checked the Jinja syntax).
-_QUICK_SLOT_RE = re.compile(r"\{\{-?\s*([^\s{}|.\[\]()~+*/%-]+)|\{%-?\s*(?:el)?if\s+([^\s{}|.\[\]()%-]+)")
+
+@dataclass(frozen=True)
+class MeetingProfile:
+    """What a kind of meeting asks for: words that identify it, words of its phrases, its usual topics."""
+
+    name: str
+    keys: tuple[str, ...]  # found in 会议类型 (or 会议名称): this kind of meeting
+    marks: tuple[str, ...]  # words in a phrase that tie it to this kind of meeting
+    prefer: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+MEETING_PROFILES = (
+    MeetingProfile("review", ("季度", "交帐", "交账", "亮相", "总结", "点评", "讲评", "观摩", "半年"),
+                   ("交帐", "交账", "亮相", "季度", "观摩"), ("交帐", "亮相", "季度", "实绩", "考核", "成绩"),
+                   ("项目建设", "城乡建设", "乡村振兴", "招商引资")),
+    MeetingProfile("mobilise", ("动员", "誓师", "启动", "攻坚", "推进会", "部署会"),
+                   ("动员", "誓师", "攻坚年"), ("动员", "攻坚", "落实", "决战"),
+                   ("项目建设", "招商引资", "工业经济", "城乡建设")),
+    MeetingProfile("safety", ("安全", "防汛", "应急", "消防"), ("防汛", "安全生产"),
+                   ("安全", "隐患", "应急"), ("安全稳定", "社会治理", "生态环保", "民生保障")),
+    MeetingProfile("ecology", ("环保", "生态", "污染", "环境整治"), ("污染防治", "环保督察"),
+                   ("生态", "环保", "污染"), ("生态环保", "城乡建设", "乡村振兴", "民生保障")),
+    MeetingProfile("economy", ("经济工作", "经济运行", "形势分析", "调度"), ("经济形势分析",),
+                   ("经济", "运行", "指标", "增长"), ("工业经济", "项目建设", "招商引资", "财政金融")),
+    MeetingProfile("plenary", ("全体会议", "全体（扩大）会议", "常务会议", "政府工作"), ("全体会议", "政府全体"),
+                   ("全体会议", "政府工作", "政府系统", "目标任务"),
+                   ("项目建设", "招商引资", "城乡建设", "民生保障")),
+)
+
+
+def meeting_profile(meeting: Mapping[str, str]) -> MeetingProfile | None:
+    """The kind of meeting named by 会议类型 (else by 会议名称), or None."""
+    for field_name in ("会议类型", "会议名称"):
+        text = str(meeting.get(field_name) or "")
+        if not text:
+            continue
+        for profile in MEETING_PROFILES:
+            if any(k in text for k in profile.keys):
+                return profile
+    return None
+
+
+def _meeting_override(info: TemplateInfo, meeting: Mapping[str, str]) -> dict[str, Any]:
+    """The template's ``meeting_types`` entry whose key appears in 会议类型 (else 会议名称)."""
+    table = info.meta.get("meeting_types")
+    if not isinstance(table, dict):
+        return {}
+    for field_name in ("会议类型", "会议名称"):
+        text = str(meeting.get(field_name) or "")
+        for key, override in table.items():
+            if text and str(key) in text and isinstance(override, dict):
+                return override
+    return {}
+
+
+REPEAT_WINDOW = 10  # lint's repeated-phrase looks for 12 characters; stay clear of it
+_SLOT_TAG_RE = re.compile(r"\{\{-?\s*([^\s{}|]+?)\s*-?\}\}")
+_TAG_RE = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
+_WORDS_RE = re.compile(r"[^\W_]+")
+_STOP_SPLIT_RE = re.compile(r"[。！？；!?;\n]+")
+_PLACEHOLDER_RE = re.compile(r"X{2,}|x{2,}|\*{1,}|××|【待补")
+_QUICK_SLOT_RE = re.compile(r"\{\{-?\s*([^\s{}|.\[\]()~+*/%-]+)|\{%-?\s*(?:el)?if\s+(?:not\s+)?([^\s{}|.\[\]()%-]+)")
+
+
+def _looks_placeholder(text: str) -> bool:
+    return bool(_PLACEHOLDER_RE.search(text or ""))
+
+
+def _grams(text: str, size: int = REPEAT_WINDOW) -> set[str]:
+    """Runs of ``size`` letters (punctuation dropped, never across a sentence end), as lint compares them."""
+    out: set[str] = set()
+    for sentence in _STOP_SPLIT_RE.split(text.lower()):
+        plain = "".join(_WORDS_RE.findall(sentence))
+        out.update(plain[i:i + size] for i in range(len(plain) - size + 1))
+    return out
+
+
+@dataclass
+class _Entry:
+    """What the picker knows of a phrase regardless of the meeting."""
+
+    phrase: Phrase
+    plain: str  # text without slots and tags
+    terms: frozenset[str]  # character bigrams of ``plain``
+    slots: tuple[str, ...]  # slots that must be filled (optional ones left out)
+    placeholder: bool
+
+
+@dataclass
+class _Base:
+    entries: list[_Entry]
+    by_role: dict[str, list[_Entry]]
+    idf: dict[str, float]
+    topic_counts: dict[tuple[str, str], dict[str, int]]  # (role, function) -> topic -> count
+
+
+_BASE_CACHE: list[tuple[Any, Any, int, _Base]] = []  # (phrasebank, its phrases dict, count, base)
+
+
+def _base_for(phrasebank: Any) -> _Base:
+    """Per-phrasebank data (bigrams, rarity of each bigram), built once and reused on every keypress."""
+    phrases = phrasebank.phrases if phrasebank is not None else {}
+    for pb, table, count, base in _BASE_CACHE:
+        if pb is phrasebank and table is phrases and count == len(phrases):
+            return base
+    from drafter.search import bigrams, searchable_text
+
+    entries = []
+    df: dict[str, int] = {}
+    topic_counts: dict[tuple[str, str], dict[str, int]] = {}
+    for phrase in sorted(phrases.values(), key=lambda p: p.id):
+        plain = searchable_text(phrase.text)
+        terms = frozenset(t for t in bigrams(plain) if len(t) == 2)
+        for t in terms:
+            df[t] = df.get(t, 0) + 1
+        optional = optional_slots(phrase.text) if "{%" in phrase.text or " if " in phrase.text else frozenset()
+        # Slot names without compiling (the phrasebank loader has already checked the Jinja syntax).
+        names = [a or b for a, b in _QUICK_SLOT_RE.findall(phrase.text)]
+        names = list(dict.fromkeys(n for n in names if n not in ("not", "true", "false", "none", "loop")))
+        entries.append(_Entry(phrase, plain, terms, tuple(n for n in names if n not in optional),
+                              _looks_placeholder(phrase.text)))
+        counts = topic_counts.setdefault((phrase.role, phrase.function), {})
+        for t in phrase.topics:
+            counts[t] = counts.get(t, 0) + 1
+    n = max(1, len(entries))
+    idf = {t: math.log(1.0 + n / (c + 0.5)) for t, c in df.items()}
+    by_role: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        by_role.setdefault(entry.phrase.role, []).append(entry)
+    base = _Base(entries, by_role, idf, topic_counts)
+    _BASE_CACHE.insert(0, (phrasebank, phrases, len(phrases), base))
+    del _BASE_CACHE[2:]
+    return base
+
+
+@dataclass
+class _Query:
+    """What a heading asks for."""
+
+    terms: dict[str, float] = field(default_factory=dict)  # bigram -> weight
+    topics: tuple[str, ...] = ()  # topics its words name (a phrase should have one of them)
+    keywords: tuple[str, ...] = ()  # the words that named them (found in a phrase's text: a bonus)
+    functions: dict[str, float] = field(default_factory=dict)  # function -> bonus
+    hard_topics: bool = True  # only phrases with one of ``topics`` while there are any
+    words: tuple[str, ...] = ()  # the heading's own word (the X of a heading set) and its synonyms
+
+
+def _hints(text: str, table: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """(word, value) pairs of ``table`` whose word occurs in ``text`` (a word inside a longer hit is skipped)."""
+    found: list[tuple[str, str]] = []
+    for word, value in table:
+        if word in text and not any(word in w and word != w for w, _ in found):
+            found.append((word, value))
+    return found
 
 
 class _Picker:
-    """Deterministic phrase choice for suggestions; never the same phrase twice."""
+    """Deterministic, meaning-aware phrase choice for suggestions; never the same phrase twice."""
 
     def __init__(self, phrasebank: Any, meeting: Mapping[str, str], info: TemplateInfo | None = None):
+        from drafter.search import bigrams
+
+        self._bigrams = bigrams
         self.pb = phrasebank
-        self.meeting = meeting
+        self.meeting = {k: v for k, v in meeting.items() if v}
+        self.base = _base_for(phrasebank)
         meta = info.meta if info is not None else {}
-        self.prefer = [str(w) for w in meta.get("prefer") or []]
-        self.avoid = [str(w) for w in meta.get("avoid") or []]
+        override = _meeting_override(info, meeting) if info is not None else {}
+        self.profile = meeting_profile(meeting)
+        prefer = [str(w) for w in override.get("prefer") or []]
+        template_prefer = [str(w) for w in meta.get("prefer") or []]
+        if self.profile is not None:
+            prefer += list(self.profile.prefer)
+        # Words that tie a sentence to another kind of meeting (交帐 at a 全体会议, 防汛 at a 动员大会)
+        # are avoided unless this meeting's type or name has them, or its kind prefers them (the
+        # template's own preference counts only when the meeting type names no known kind).
+        meeting_text = " ".join(str(meeting.get(k) or "") for k in ("会议类型", "会议名称"))
+        exempt = set(prefer) if self.profile is not None else set(prefer + template_prefer)
+        avoid = [str(w) for w in meta.get("avoid") or []] + [m for p in MEETING_PROFILES for m in p.marks]
+        avoid = [w for w in avoid if w not in meeting_text and w not in exempt]
+        prefer = [w for w in prefer + template_prefer if w not in avoid]
+        self.prefer = list(dict.fromkeys(prefer))
+        self.avoid = list(dict.fromkeys(avoid))
         self.used: set[str] = set()
-        self.used_text = ""  # texts already picked, to keep long repeats out (lint: repeated-phrase)
-        phrases = list(phrasebank.phrases.values()) if phrasebank is not None else []
-        self.phrases = sorted(phrases, key=lambda p: p.id)
+        self.used_grams: set[str] = set()
         registry = getattr(phrasebank, "slots", {}) or {}
         self.examples = {name: getattr(slot, "example", "") for name, slot in registry.items()}
-        self.by_role: dict[str, list[tuple[Phrase, dict[str, str]]]] = {}
-        for phrase in self.phrases:
-            if _looks_placeholder(phrase.text):
-                continue
-            values = self.values_for(phrase)
-            if values is not None:
-                self.by_role.setdefault(phrase.role, []).append((phrase, values))
+        self.meeting_query = self.query(" ".join(str(meeting.get(k) or "") for k in ("会议类型", "会议名称")),
+                                        topics=False)
 
-    def values_for(self, phrase: Phrase) -> dict[str, str] | None:
+    # -- slot values and repeats
+
+    def values_for(self, entry: _Entry) -> dict[str, str] | None:
         """Slot values a suggestion fills from examples; None if a slot cannot be filled."""
-        declared = {s.name: s.example for s in phrase.slots}
+        declared = {s.name: s.example for s in entry.phrase.slots}
         values: dict[str, str] = {}
-        names = (a or b for a, b in _QUICK_SLOT_RE.findall(phrase.text))
-        for name in dict.fromkeys(n for n in names if n not in ("not", "true", "false", "none")):
+        for name in entry.slots:
             if name in MEETING_FIELDS or name in AUTO_SLOTS or self.meeting.get(name):
                 continue
             example = declared.get(name) or self.examples.get(name)
@@ -599,57 +874,126 @@ class _Picker:
             values[name] = example
         return values
 
-    def pick(self, role: str, function: str | None = None, topic: str | None = None,
-             roles: Iterable[str] = ()) -> DraftItem | None:
-        best: tuple[tuple[Any, ...], Phrase, dict[str, str]] | None = None
-        candidates = [c for r in dict.fromkeys((role, *roles)) for c in self.by_role.get(r, ())]
-        for phrase, values in candidates:
-            if phrase.id in self.used:
-                continue
-            if function is not None and phrase.function != function:
-                continue
-            if topic is not None and topic not in phrase.topics:
-                continue
-            key = (
-                0 if phrase.role == role else 1,
-                sum(w in phrase.text for w in self.avoid),
-                1 if topic is None and phrase.topics else 0,
-                len(values),
-                -sum(w in phrase.text for w in self.prefer),
-                phrase.id,
-            )
-            if (best is None or key < best[0]) and not self._repeats(phrase.text):
-                best = (key, phrase, values)
-        if best is None:
-            return None
-        self.used.add(best[1].id)
-        self.used_text += "\n" + best[1].text
-        return DraftItem(phrase=best[1].id, values=dict(best[2]))
+    def _filled(self, entry: _Entry, values: Mapping[str, str]) -> str:
+        """The phrase roughly as it will read (slots filled with values, meeting fields or examples)."""
+        def value(m: re.Match[str]) -> str:
+            name = m.group(1)
+            return str(values.get(name) or self.meeting.get(name) or self.examples.get(name) or name)
 
-    def _repeats(self, text: str, size: int = REPEAT_WINDOW) -> bool:
-        """Whether ``text`` shares a run of ``size`` characters with a phrase already picked."""
-        if not self.used_text:
-            return False
-        plain = re.sub(r"\{\{.*?\}\}|\s", "", text)
-        return any(plain[i:i + size] in self.used_text for i in range(0, max(len(plain) - size + 1, 0)))
+        return _TAG_RE.sub("", _SLOT_TAG_RE.sub(value, entry.phrase.text))
 
-    def topics(self, role: str, functions: Iterable[str]) -> list[str]:
-        funcs = set(functions)
+    def remember(self, text: str) -> None:
+        """Text now in the draft (a heading, a picked phrase): later picks must not repeat it."""
+        self.used_grams |= _grams(text)
+
+    def repeats(self, text: str) -> bool:
+        return bool(self.used_grams) and not self.used_grams.isdisjoint(_grams(text))
+
+    # -- relevance
+
+    def query(self, text: str, item: str = "", *, topics: bool = True, functions: bool = False,
+              extra_topics: Iterable[str] = ()) -> _Query:
+        """The query of a heading ``text`` whose own words are ``item`` (the X of a heading set)."""
+        item = item or text
+        weights: dict[str, float] = {}
+        idf = self.base.idf
+        for words, weight in ((text, 0.5), (item, 1.0)):
+            for term in self._bigrams(words):
+                if len(term) == 2 and term in idf:
+                    weights[term] = max(weights.get(term, 0.0), weight * idf[term])
+        for word, others in SYNONYMS.items():
+            if word in item:
+                for other in others:
+                    for term in self._bigrams(other):
+                        if len(term) == 2 and term in idf:
+                            weights.setdefault(term, 0.7 * idf[term])
+        found_topics = _hints(item, TOPIC_HINTS) + _hints(text, TOPIC_HINTS) if topics else []
+        topic_list = list(dict.fromkeys([t for _, t in found_topics] + list(extra_topics)))
+        keywords = tuple(dict.fromkeys(w for w, _ in found_topics))
+        fn: dict[str, float] = {}
+        if functions:
+            for _, function in _hints(item, FUNCTION_HINTS) + _hints(text, FUNCTION_HINTS):
+                fn.setdefault(function, 1.5 if not fn else 1.0)
+        words: list[str] = []
+        if item != text or len(item) <= 4:
+            words.append(item)
+        hinted = [w for w, _ in _hints(item, TOPIC_HINTS) + _hints(item, FUNCTION_HINTS)]
+        for word in (*SYNONYMS, *hinted):
+            if word in item:
+                words += [word, *SYNONYMS.get(word, ())]
+        words = [w for w in dict.fromkeys(words) if len(w) >= 2]
+        return _Query(weights, tuple(topic_list), keywords, fn, words=tuple(words))
+
+    def relevance(self, entry: _Entry, q: _Query | None) -> float:
+        if q is None:
+            return 0.0
+        score = 0.0
+        if q.terms:
+            total = sum(q.terms.values())
+            score += 3.0 * sum(w for t, w in q.terms.items() if t in entry.terms) / total
+        if q.topics:
+            score += 4.0 * min(2, sum(1 for t in entry.phrase.topics if t in q.topics))
+        elif entry.phrase.topics:
+            score -= 0.5  # a topic-specific sentence where no topic was asked for
+        if q.keywords and any(k in entry.plain for k in q.keywords):
+            score += 1.5
+        if q.words and any(w in entry.plain for w in q.words):
+            score += 2.5
+        score += q.functions.get(entry.phrase.function, 0.0)
+        return score
+
+    def pick(self, role: str, function: str | Iterable[str] | None = None, query: _Query | None = None,
+             roles: Iterable[str] = (), *, minimum: float | None = None, slot: str | None = None
+             ) -> DraftItem | None:
+        """The best unused phrase of ``role`` (then of ``roles``), of one of ``function``, for ``query``.
+
+        With ``minimum``, only a phrase at least that relevant is taken; with ``slot``, only a phrase
+        using that slot (None if there is none).
+        """
+        if isinstance(function, str):
+            functions: set[str] | None = {function}
+        else:
+            functions = set(function) if function is not None else None
+        candidates = [e for r in dict.fromkeys((role, *roles)) for e in self.base.by_role.get(r, ())
+                      if e.phrase.id not in self.used and not e.placeholder
+                      and (functions is None or e.phrase.function in functions)
+                      and (slot is None or slot in e.slots)]
+        if query is not None and query.topics and query.hard_topics:
+            on_topic = [e for e in candidates if any(t in query.topics for t in e.phrase.topics)]
+            candidates = on_topic or candidates
+        scored = []
+        for entry in candidates:
+            values = self.values_for(entry)
+            if values is None:
+                continue
+            relevance = self.relevance(entry, query)
+            if minimum is not None and relevance < minimum:
+                continue
+            text = entry.plain
+            score = relevance + 0.6 * self.relevance(entry, self.meeting_query) \
+                + 0.5 * min(2, sum(w in text for w in self.prefer)) - 3.0 * sum(w in text for w in self.avoid)
+            scored.append(((0 if entry.phrase.role == role else 1, -round(score, 6), len(values),
+                            entry.phrase.id), entry, values))
+        scored.sort(key=lambda x: x[0])
+        for _, entry, values in scored:
+            filled = self._filled(entry, values)
+            if self.repeats(filled):
+                continue
+            self.used.add(entry.phrase.id)
+            self.remember(filled)
+            return DraftItem(phrase=entry.phrase.id, values=dict(values))
+        return None
+
+    def topics(self, role: str, functions: Iterable[str], preferred: Iterable[str] = ()) -> list[str]:
+        """Topics with phrases of ``role``/``functions``: ``preferred`` first, then TOPIC_ORDER, then by count."""
         counts: dict[str, int] = {}
-        for p in self.phrases:
-            if p.role == role and p.function in funcs:
-                for t in p.topics:
-                    counts[t] = counts.get(t, 0) + 1
-        ordered = [t for t in TOPIC_ORDER if counts.get(t)]
-        ordered += sorted((t for t in counts if t not in TOPIC_ORDER), key=lambda t: (-counts[t], t))
+        for function in functions:
+            for t, c in self.base.topic_counts.get((role, function), {}).items():
+                counts[t] = counts.get(t, 0) + c
+        order = list(dict.fromkeys([*preferred, *TOPIC_ORDER]))
+        ordered = [t for t in order if counts.get(t)]
+        ordered += sorted((t for t in counts if t not in order), key=lambda t: (-counts[t], t))
         return ordered
-
-
-_PLACEHOLDER_RE = re.compile(r"X{2,}|x{2,}|\*{1,}|××|【待补")
-
-
-def _looks_placeholder(text: str) -> bool:
-    return bool(_PLACEHOLDER_RE.search(text or ""))
 
 
 def _match_sets(wanted: Iterable[str], phrasebank: Any) -> list[Any]:
@@ -673,27 +1017,19 @@ def _preferred_sets(info: TemplateInfo, phrasebank: Any) -> list[Any]:
     return _match_sets(info.heading_sets, phrasebank)
 
 
-def _heading_sets_for(info: TemplateInfo, phrasebank: Any, role: str, level: str) -> list[Any]:
+def _heading_sets_for(info: TemplateInfo, phrasebank: Any, role: str, level: str,
+                      role_sets: Mapping[str, list[str]] | None = None) -> list[Any]:
     """Heading sets for a template's section of ``role``: those the template assigns to the role,
     else those it names whose own role matches."""
     def fits(hs: Any) -> bool:
         return hs.level == level and len(hs.items) >= 2
 
-    if role in info.role_sets:
-        return [hs for hs in _match_sets(info.role_sets[role], phrasebank) if fits(hs)]
-    if info.role_sets:
+    role_sets = info.role_sets if role_sets is None else role_sets
+    if role in role_sets:
+        return [hs for hs in _match_sets(role_sets[role], phrasebank) if fits(hs)]
+    if role_sets:
         return []
     return [hs for hs in _preferred_sets(info, phrasebank) if hs.role == role and fits(hs)]
-
-
-TOPIC_HINTS = (
-    ("招商", "招商引资"), ("项目", "项目建设"), ("工业", "工业经济"), ("产业", "工业经济"),
-    ("城", "城乡建设"), ("乡村", "乡村振兴"), ("农", "农业农村"), ("生态", "生态环保"), ("环保", "生态环保"),
-    ("污染", "生态环保"), ("营商", "营商环境"), ("服务", "营商环境"), ("民", "民生保障"), ("安全", "安全稳定"),
-    ("稳定", "安全稳定"), ("和谐", "社会治理"), ("治理", "社会治理"), ("财", "财政金融"), ("创新", "科技创新"),
-    ("科技", "科技创新"), ("改革", "改革开放"), ("开放", "改革开放"), ("文化", "文化旅游"), ("旅游", "文化旅游"),
-    ("教育", "教育卫生"), ("卫生", "教育卫生"), ("发展", "项目建设"),
-)
 
 
 def _topics_for_items(items: list[str], topics: list[str]) -> list[str | None]:
@@ -703,12 +1039,33 @@ def _topics_for_items(items: list[str], topics: list[str]) -> list[str | None]:
     for item in items:
         pick = next((t for t in topics if t not in used and (t in item or item in t)), None)
         if pick is None:
-            pick = next((t for hint, t in TOPIC_HINTS if hint in item and t in topics and t not in used), None)
+            pick = next((t for _, t in _hints(item, TOPIC_HINTS) if t in topics and t not in used), None)
         chosen.append(pick)
         if pick:
             used.add(pick)
     rest = [t for t in topics if t not in used]
     return [t if t is not None else (rest.pop(0) if rest else None) for t in chosen]
+
+
+def _item_role(item: str, default: str) -> str:
+    hints = _hints(item, ROLE_HINTS)
+    return hints[0][1] if hints else default
+
+
+def _choose_items(items: list[str], count: int, roles: list[str], default_role: str) -> list[tuple[str, str]]:
+    """``count`` items of a heading set, in set order, whose roles best follow ``roles``; (item, role) pairs."""
+    from itertools import combinations
+
+    tagged = [(item, _item_role(item, default_role)) for item in items]
+    if len(tagged) <= count:
+        return tagged
+    best: tuple[int, tuple[int, ...]] | None = None
+    for combo in combinations(range(len(tagged)), count):
+        fit = sum(1 for pos, i in enumerate(combo) if pos < len(roles) and tagged[i][1] == roles[pos])
+        if best is None or fit > best[0]:
+            best = (fit, combo)
+    assert best is not None
+    return [tagged[i] for i in best[1]]
 
 
 def _top_set(info: TemplateInfo, phrasebank: Any) -> Any | None:
@@ -729,130 +1086,201 @@ def _as_info(template: str | TemplateInfo) -> TemplateInfo:
     return template if isinstance(template, TemplateInfo) else find_template(template)
 
 
+class _Suggester:
+    """Builds the suggested draft of one template for one meeting."""
+
+    def __init__(self, info: TemplateInfo, meeting: Mapping[str, str], phrasebank: Any):
+        self.info = info
+        self.pb = phrasebank
+        self.picker = _Picker(phrasebank, meeting, info)
+        override = _meeting_override(info, meeting)
+        self.headings = {**info.headings, **{str(k): str(v) for k, v in (override.get("headings") or {}).items()}}
+        sets = override.get("heading_sets")
+        self.role_sets = ({str(r): [str(x) for x in (v if isinstance(v, list) else [v])] for r, v in sets.items()}
+                          if isinstance(sets, dict) else info.role_sets)
+        profile = self.picker.profile
+        self.topic_order = [str(t) for t in override.get("topics") or []] + [
+            str(t) for t in info.meta.get("topics") or []] + list(profile.topics if profile else ())
+
+    def set_items(self, hs: Any, count: int) -> list[str]:
+        """``count`` items of a heading set in set order, leaving out those the meeting avoids (交账 at a 全体会议)."""
+        avoid = self.picker.avoid
+
+        def avoided(item: str) -> bool:
+            words = (item, *SYNONYMS.get(item, ()))
+            return any(a in w or (len(w) >= 2 and w in a) for a in avoid for w in words)
+
+        keep = [i for i, item in enumerate(hs.items) if not avoided(item)]
+        if len(keep) < count:
+            keep = sorted(keep + [i for i in range(len(hs.items)) if i not in keep][: count - len(keep)])
+        return [hs.items[i] for i in keep[:count]]
+
+    def heading_text(self, heading: str, hs: Any | None = None) -> str:
+        full = hs.frame.replace("{" + hs.slot + "}", heading) if hs is not None else heading
+        self.picker.remember(full)
+        return full
+
+    def task_items(self, role: str, heading: str, item: str, topic: str | None,
+                   functions: Iterable[str] = TASK_FUNCTIONS) -> list[DraftItem]:
+        """Up to two phrases for a 重点工作 heading: on its topic, the second only if also relevant."""
+        picker = self.picker
+        q = picker.query(heading, item, extra_topics=[topic] if topic else [])
+        first = picker.pick(role, ("部署任务",), q) or picker.pick(role, functions, q)
+        if first is None:
+            return []
+        items = [first]
+        covered = set(picker.pb.phrases[first.phrase].topics) if picker.pb is not None else set()
+        rest = tuple(t for t in q.topics if t not in covered)
+        q2 = _Query(q.terms, rest or q.topics, q.keywords, q.functions, words=q.words)
+        second = picker.pick(role, ("部署任务",), q2, minimum=4.0 if q.topics else 1.0)
+        if second is not None:
+            items.append(second)
+        return items
+
+    def discipline_items(self, role: str, heading: str, item: str, rotation: str) -> list[DraftItem]:
+        """One phrase for a 作风纪律 heading: the function its words call for, else ``rotation``."""
+        q = self.picker.query(heading, item, topics=False, functions=True)
+        if not q.functions:
+            q.functions = {rotation: 1.0}
+        chosen = self.picker.pick(role, DISCIPLINE_FUNCTIONS, q) or self.picker.pick(role, None, q)
+        return [chosen] if chosen else []
+
+    def situation_items(self, role: str, heading: str, item: str, function: str) -> list[DraftItem]:
+        q = self.picker.query(heading, item)
+        q.hard_topics = False
+        chosen = self.picker.pick(role, function, q) or self.picker.pick(role, None, q)
+        return [chosen] if chosen else []
+
+    def section(self, role: str) -> DraftSection:
+        picker = self.picker
+        heading = self.headings.get(role) or DEFAULT_HEADINGS[role]
+        section = DraftSection(role=role, heading=heading)
+        self.heading_text(heading)
+        sub_sets = _heading_sets_for(self.info, self.pb, role, "sub", self.role_sets)
+        if role == ROLE_SITUATION:
+            if sub_sets:
+                hs = sub_sets[0]
+                for i, item in enumerate(self.set_items(hs, 3)):
+                    full = self.heading_text(item, hs)
+                    items = self.situation_items(role, full, item, SITUATION_FUNCTIONS[i % len(SITUATION_FUNCTIONS)])
+                    section.children.append(DraftSection(role=role, heading=item, heading_set=hs.id, items=items))
+            else:
+                for function in SITUATION_FUNCTIONS[:4]:
+                    chosen = picker.pick(role, function, picker.query(heading, topics=False))
+                    if chosen is not None:
+                        section.items.append(chosen)
+                while len(section.items) < 2:
+                    extra = picker.pick(role)
+                    if extra is None:
+                        break
+                    section.items.append(extra)
+            return section
+        if role == ROLE_TASKS:
+            intro = picker.pick(ROLE_TASKS, "工作要求", picker.query(heading, topics=False))
+            if intro is not None:
+                section.items.append(intro)
+            topics = picker.topics(role, TASK_FUNCTIONS, self.topic_order)
+            if sub_sets:
+                hs = sub_sets[0]
+                chosen = self.set_items(hs, 4)
+                for item, topic in zip(chosen, _topics_for_items(chosen, topics), strict=True):
+                    full = self.heading_text(item, hs)
+                    items = self.task_items(role, full, item, topic)
+                    section.children.append(DraftSection(role=role, heading=item, heading_set=hs.id, items=items))
+            else:
+                for topic in topics:
+                    if len(section.children) >= 4:
+                        break
+                    title = TOPIC_HEADINGS.get(topic, topic)
+                    items = self.task_items(role, title, title, topic)
+                    if items and any(topic in picker.pb.phrases[i.phrase].topics for i in items if i.phrase):
+                        self.heading_text(title)
+                        section.children.append(DraftSection(role=role, heading=title, items=items))
+                    else:
+                        for i in items:  # not on this topic after all: give the phrases back
+                            picker.used.discard(i.phrase or "")
+            return section
+        # discipline
+        if sub_sets:
+            hs = sub_sets[0]
+            for i, item in enumerate(self.set_items(hs, 4)):
+                full = self.heading_text(item, hs)
+                items = self.discipline_items(role, full, item, DISCIPLINE_FUNCTIONS[i % len(DISCIPLINE_FUNCTIONS)])
+                section.children.append(DraftSection(role=role, heading=item, heading_set=hs.id, items=items))
+        else:
+            for function in DISCIPLINE_FUNCTIONS:
+                title = DISCIPLINE_HEADINGS[function]
+                q = picker.query(title, topics=False)
+                q.functions = {function: 2.0}
+                chosen = picker.pick(role, function, q)
+                if chosen is not None:
+                    self.heading_text(title)
+                    section.children.append(DraftSection(role=role, heading=title, items=[chosen]))
+        return section
+
+    def parallel_sections(self) -> list[DraftSection]:
+        info, picker = self.info, self.picker
+        hs = _top_set(info, self.pb)
+        sections: list[DraftSection] = []
+        if hs is None:
+            fallback = [str(h) for h in info.meta.get("top_headings") or []]
+            if not fallback:
+                return [self.section(role) for role in SECTION_ROLES]
+            pairs = [(h, info.roles[i] if i < len(info.roles) else ROLE_TASKS) for i, h in enumerate(fallback)]
+        else:
+            count = int(info.meta.get("sections", 4))
+            default = hs.role if hs.role in SECTION_ROLES else ROLE_TASKS
+            pairs = _choose_items(list(hs.items), count, list(info.roles), default)
+        topics = picker.topics(ROLE_TASKS, TASK_FUNCTIONS, self.topic_order)
+        task_topics = iter(_topics_for_items([item for item, role in pairs if role == ROLE_TASKS], topics))
+        for n, (item, role) in enumerate(pairs):
+            full = self.heading_text(item, hs)
+            if role == ROLE_TASKS:
+                items = self.task_items(role, full, item, next(task_topics, None))
+            elif role == ROLE_DISCIPLINE:
+                items = self.discipline_items(role, full, item, DISCIPLINE_FUNCTIONS[n % len(DISCIPLINE_FUNCTIONS)])
+                items += self.discipline_items(role, full, item, DISCIPLINE_FUNCTIONS[(n + 1) % 4])
+            else:
+                items = self.situation_items(role, full, item, "肯定成绩")
+                items += self.situation_items(role, full, item, "增强紧迫感")
+            if len(items) < 2:
+                extra = picker.pick(role, None, picker.query(full, item, topics=False), roles=SECTION_ROLES)
+                items += [extra] if extra else []
+            sections.append(DraftSection(role=role, heading=item, heading_set=hs.id if hs is not None else None,
+                                         items=items))
+        return sections
+
+
 def suggest_draft(template: str | TemplateInfo, meeting: Mapping[str, str], phrasebank: Any) -> Draft:
-    """A complete draft for ``template`` from the phrasebank (deterministic)."""
+    """A complete draft for ``template`` from the phrasebank (deterministic, meaning-aware; see above)."""
     info = _as_info(template)
     meeting = {k: ("" if v is None else str(v)) for k, v in meeting.items()}
     if meeting.get("日期"):
         meeting["日期"] = normalise_date(meeting["日期"]) or meeting["日期"]
-    picker = _Picker(phrasebank, meeting, info)
+    suggester = _Suggester(info, meeting, phrasebank)
+    picker = suggester.picker
     draft = Draft(meeting=dict(meeting), template=info.name)
 
+    # Sections first (their headings and phrases are what the speech is about); the opening and
+    # closing are then chosen around them, and placed first and last.
+    if info.meta.get("parallel"):
+        draft.sections = suggester.parallel_sections()
+    else:
+        draft.sections = [suggester.section(role) for role in info.roles]
+
     for function in OPENING_FUNCTIONS:
-        item = picker.pick(ROLE_OPENING, function)
+        item = None
+        if function == "引出意见":  # one that announces the number of sections (讲三点意见), computed
+            item = picker.pick(ROLE_OPENING, function, picker.meeting_query, slot=COUNT_SLOT)
+        item = item or picker.pick(ROLE_OPENING, function, picker.meeting_query)
         if item is None and function in FALLBACK_TEXT:
             item = DraftItem(text=FALLBACK_TEXT[function])
         if item is not None:
             draft.opening.append(item)
 
-    if info.meta.get("parallel"):
-        draft.sections = _parallel_sections(info, phrasebank, picker)
-    else:
-        for role in info.roles:
-            draft.sections.append(_suggest_section(info, phrasebank, picker, role))
-
-    closing = picker.pick(ROLE_CLOSING, "号召") or picker.pick(ROLE_CLOSING)
+    closing = picker.pick(ROLE_CLOSING, "号召", picker.meeting_query) or picker.pick(ROLE_CLOSING)
     draft.closing.append(closing or DraftItem(text=FALLBACK_TEXT["号召"]))
     return draft
-
-
-def _items_by_functions(picker: _Picker, role: str, functions: Iterable[str], limit: int,
-                        topic: str | None = None) -> list[DraftItem]:
-    items: list[DraftItem] = []
-    for function in functions:
-        if len(items) >= limit:
-            break
-        item = picker.pick(role, function, topic)
-        if item is not None:
-            items.append(item)
-    return items
-
-
-def _suggest_section(info: TemplateInfo, phrasebank: Any, picker: _Picker, role: str) -> DraftSection:
-    heading = info.headings.get(role) or DEFAULT_HEADINGS[role]
-    section = DraftSection(role=role, heading=heading)
-    sub_sets = _heading_sets_for(info, phrasebank, role, "sub")
-    if role == ROLE_SITUATION:
-        if sub_sets:
-            hs = sub_sets[0]
-            for i, item in enumerate(hs.items[:3]):
-                fn = SITUATION_FUNCTIONS[i % len(SITUATION_FUNCTIONS)]
-                child_items = [x for x in (picker.pick(role, fn) or picker.pick(role),) if x]
-                section.children.append(DraftSection(role=role, heading=item, heading_set=hs.id,
-                                                     items=child_items))
-        else:
-            section.items = _items_by_functions(picker, role, SITUATION_FUNCTIONS, 4)
-            while len(section.items) < 2:
-                extra = picker.pick(role)
-                if extra is None:
-                    break
-                section.items.append(extra)
-        return section
-    if role == ROLE_TASKS:
-        intro = picker.pick(ROLE_TASKS, "工作要求")
-        if intro is not None:
-            section.items.append(intro)
-        if sub_sets:
-            hs = sub_sets[0]
-            topics = _topics_for_items(hs.items[:4], picker.topics(role, TASK_FUNCTIONS))
-            for item, topic in zip(hs.items[:4], topics, strict=True):
-                child_items = _items_by_functions(picker, role, TASK_FUNCTIONS, 2, topic) or \
-                    _items_by_functions(picker, role, TASK_FUNCTIONS, 1)
-                section.children.append(DraftSection(role=role, heading=item, heading_set=hs.id,
-                                                     items=child_items))
-        else:
-            for topic in picker.topics(role, TASK_FUNCTIONS):
-                if len(section.children) >= 4:
-                    break
-                child_items = _items_by_functions(picker, role, TASK_FUNCTIONS, 2, topic)
-                if child_items:
-                    section.children.append(DraftSection(role=role, heading=TOPIC_HEADINGS.get(topic, topic),
-                                                         items=child_items))
-        return section
-    # discipline
-    if sub_sets:
-        hs = sub_sets[0]
-        for i, item in enumerate(hs.items[:4]):
-            fn = DISCIPLINE_FUNCTIONS[i % len(DISCIPLINE_FUNCTIONS)]
-            child = picker.pick(role, fn) or picker.pick(role)
-            section.children.append(DraftSection(role=role, heading=item, heading_set=hs.id,
-                                                 items=[child] if child else []))
-    else:
-        for fn in DISCIPLINE_FUNCTIONS:
-            child = picker.pick(role, fn)
-            if child is not None:
-                section.children.append(DraftSection(role=role, heading=DISCIPLINE_HEADINGS[fn], items=[child]))
-    return section
-
-
-def _parallel_sections(info: TemplateInfo, phrasebank: Any, picker: _Picker) -> list[DraftSection]:
-    hs = _top_set(info, phrasebank)
-    sections: list[DraftSection] = []
-    if hs is None:
-        fallback = [str(h) for h in info.meta.get("top_headings") or []]
-        if not fallback:
-            return [_suggest_section(info, phrasebank, picker, role) for role in SECTION_ROLES]
-        for i, heading in enumerate(fallback):
-            role = info.roles[i] if i < len(info.roles) else ROLE_TASKS
-            functions = {ROLE_DISCIPLINE: DISCIPLINE_FUNCTIONS, ROLE_SITUATION: SITUATION_FUNCTIONS}.get(
-                role, TASK_FUNCTIONS)
-            items = _items_by_functions(picker, role, functions, 2)
-            sections.append(DraftSection(role=role, heading=heading, items=items))
-        return sections
-    count = int(info.meta.get("sections", 4))
-    role = hs.role if hs.role in SECTION_ROLES else ROLE_TASKS
-    functions = DISCIPLINE_FUNCTIONS if role == ROLE_DISCIPLINE else (
-        SITUATION_FUNCTIONS if role == ROLE_SITUATION else TASK_FUNCTIONS)
-    topics = _topics_for_items(hs.items[:count], picker.topics(role, functions))
-    for item, topic in zip(hs.items[:count], topics, strict=True):
-        items = _items_by_functions(picker, role, functions, 2, topic)
-        if len(items) < 2:
-            items += _items_by_functions(picker, role, functions, 2 - len(items))
-        if not items:
-            extra = picker.pick(role, roles=SECTION_ROLES)
-            items = [extra] if extra else []
-        sections.append(DraftSection(role=role, heading=item, heading_set=hs.id, items=items))
-    return sections
 
 
 # ---------------------------------------------------------------- new spec

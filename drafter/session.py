@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from drafter.errors import DrafterError
 from drafter.fsutil import atomic_write
 from drafter.model import (
@@ -123,6 +121,8 @@ def load_profile() -> dict[str, str]:
 
     A damaged profile file raises ``DrafterError`` naming it.
     """
+    import yaml
+
     path = profile_path()
     if not path.exists():
         return {}
@@ -141,6 +141,8 @@ def load_profile() -> dict[str, str]:
 
 def save_profile(meeting: Mapping[str, str]) -> Path | None:
     """Save 地区, 讲话人 and 职务 from ``meeting`` when they changed; returns the file or None."""
+    import yaml
+
     profile = {k: (meeting.get(k) or "").strip() for k in PROFILE_FIELDS}
     profile = {k: v for k, v in profile.items() if v and validate_meeting_field(k, v) is None}
     if not profile:
@@ -199,6 +201,8 @@ def state_path(spec: Path) -> Path:
 
 def read_state(spec: Path) -> dict[str, Any]:
     """The sidecar state of an autosaved draft ({} when missing or unreadable)."""
+    import yaml
+
     try:
         data = yaml.safe_load(state_path(spec).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
@@ -207,6 +211,8 @@ def read_state(spec: Path) -> dict[str, Any]:
 
 
 def _write_state(spec: Path, state: Mapping[str, Any]) -> None:
+    import yaml
+
     text = yaml.safe_dump(dict(state), allow_unicode=True, sort_keys=False)
     atomic_write(state_path(spec), text)
 
@@ -226,6 +232,8 @@ def open_draft(path: str | os.PathLike[str]) -> tuple[Draft, list[Any]]:
 
     Unreadable files raise ``DrafterError`` naming the file.
     """
+    import yaml
+
     from drafter.draft import parse_draft, read_spec_text
 
     text = read_spec_text(path)
@@ -298,6 +306,8 @@ def recent_drafts(limit: int = 8, folder: Path | None = None) -> list[DraftRecor
 
 
 def _title_from_spec(path: Path) -> str:
+    import yaml
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):

@@ -12,6 +12,7 @@ from drafter.corpus import (
     clean_lines,
     decode_bytes,
     iter_corpus_files,
+    join_soft_breaks,
     mark_duplicates,
     normalise_text,
     read_document,
@@ -165,6 +166,92 @@ def test_docx_is_read_paragraph_by_paragraph(tmp_path):
     assert [s.heading for s in speech.sections] == ["认清形势", "狠抓落实"]
 
 
+def _make_docx_with_breaks(path: Path, paragraphs: list[list[str]]) -> None:
+    """Each paragraph's pieces separated by soft line breaks (w:br), as Shift+Enter or drafter's title writes."""
+    import docx
+
+    document = docx.Document()
+    for pieces in paragraphs:
+        paragraph = document.add_paragraph()
+        for k, piece in enumerate(pieces):
+            run = paragraph.add_run(piece)
+            if k + 1 < len(pieces):
+                run.add_break()
+    document.save(str(path))
+
+
+def test_docx_soft_line_break_in_the_title_joins_without_a_stray_space(tmp_path):
+    path = tmp_path / "exported.docx"
+    _make_docx_with_breaks(
+        path,
+        [
+            ["锚定目标 真抓实干 确", "保全年目标任务高质量完成"],
+            ["——在县政府第三次全体（扩大）会议上的讲话"],
+            ["（2024年7月15日）"],
+            ["同志们：", "今天召开会议。下面，我讲两点意见。"],
+            ["一、认清形势", "今年以来，我们", "取得了明显成绩。"],
+            ["二、狠抓落实"],
+            ["要抓好GDP", "growth统计。"],
+        ],
+    )
+    paras = read_document(path)
+    assert [p.text for p in paras] == [
+        "锚定目标 真抓实干 确保全年目标任务高质量完成",
+        "——在县政府第三次全体（扩大）会议上的讲话",
+        "（2024年7月15日）",
+        "同志们：",
+        "今天召开会议。下面，我讲两点意见。",
+        "一、认清形势",
+        "今年以来，我们取得了明显成绩。",
+        "二、狠抓落实",
+        "要抓好GDP growth统计。",
+    ]
+    # pieces of one Word paragraph keep that paragraph's number
+    assert [p.line for p in paras] == [1, 2, 3, 4, 4, 5, 5, 6, 7]
+    (speech,) = parse_corpus([path]).speeches
+    assert speech.title == "锚定目标 真抓实干 确保全年目标任务高质量完成"
+    assert speech.subtitle == "——在县政府第三次全体（扩大）会议上的讲话"
+    assert [s.heading for s in speech.sections] == ["认清形势", "狠抓落实"]
+
+
+def test_docx_title_broken_over_two_lines_reads_as_one_title(tmp_path):
+    for layout in (
+        [["在全县2024年经济工作暨", "优化营商环境推进大会上的讲话"]],  # one paragraph, soft break
+        [["在全县2024年经济工作暨"], ["优化营商环境推进大会上的讲话"]],  # two paragraphs
+    ):
+        path = tmp_path / "title.docx"
+        _make_docx_with_breaks(path, [*layout, ["（2024年3月1日）"], ["同志们："], ["今天召开会议。"]])
+        (speech,) = parse_corpus([path]).speeches
+        assert speech.title == "在全县2024年经济工作暨优化营商环境推进大会上的讲话"
+        assert speech.subtitle is None and speech.date == "2024年3月1日"
+        assert [p.text for p in speech.opening] == ["今天召开会议。"]
+
+
+def test_join_soft_breaks():
+    # the space a title layout dropped at the break between short phrases comes back
+    assert join_soft_breaks(["坚定信心 扎实进取", "努力开创政府工作的新局面"]) == [
+        "坚定信心 扎实进取 努力开创政府工作的新局面"
+    ]
+    # a space written before the break is kept once; none is invented between Chinese characters
+    assert join_soft_breaks(["锚定目标 真抓实干 ", "确保全年目标"]) == ["锚定目标 真抓实干 确保全年目标"]
+    assert join_soft_breaks(["在全县经济工作", "会议上的讲话"]) == ["在全县经济工作会议上的讲话"]
+    # Shift+Enter between real paragraphs still separates them
+    assert join_soft_breaks(["同志们：", "今天开会。", "一、认清形势", "正文。", "（一）抓项目"]) == [
+        "同志们：",
+        "今天开会。",
+        "一、认清形势",
+        "正文。",
+        "（一）抓项目",
+    ]
+    assert join_soft_breaks(["标题", "（2024年3月1日）", "——在会上的讲话"]) == [
+        "标题",
+        "（2024年3月1日）",
+        "——在会上的讲话",
+    ]
+    assert join_soft_breaks(["", "正文。"]) == ["", "正文。"]
+    assert join_soft_breaks(["只有一行"]) == ["只有一行"]
+
+
 def test_truncated_docx_is_a_clear_error(tmp_path):
     good = tmp_path / "good.docx"
     _make_docx(good, ["同志们：", "正文。"])
@@ -313,6 +400,18 @@ def test_normalise_text():
     assert normalise_text("\ufeff  同志们： ") == "同志们："
     assert normalise_text("坚定信心 扎实进取 努力开创") == "坚定信心 扎实进取 努力开创"
     assert normalise_text("比例1,000:2") == "比例1,000:2"
+
+
+def test_garbled_document_number_brackets_are_repaired():
+    assert normalise_text("要把国发„2024‟2号文件落到实处") == "要把国发〔2024〕2号文件落到实处"
+    assert normalise_text("紧扣„ 2024 ‟2号文件") == "紧扣〔2024〕2号文件"
+    # only around a year: other „…‟ pairs are left for the linter to point out
+    assert normalise_text("他说„好‟") == "他说„好‟"
+    raw = F002.read_text(encoding="utf-8")
+    assert "国发„2024‟2号" in raw
+    cleaned = "\n".join(p.text for p in clean_lines(read_document(F002)))
+    assert "„" not in cleaned and "‟" not in cleaned
+    assert cleaned.count("国发〔2024〕2号") == raw.count("国发„2024‟2号")
 
 
 @pytest.mark.parametrize("placeholder", ["XX", "xx", "X", "*", "***", "××", "……"])

@@ -751,6 +751,50 @@ def test_complete_draft_spec_has_no_errors(tmp_path):
     assert only(report.findings, "count-mismatch") == []
 
 
+def test_draft_report_is_labelled_with_the_rendered_title(tmp_path):
+    # no title in the spec: the default 在{会议名称}上的讲话 the renderer writes
+    spec = tmp_path / "ok.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    (report,) = lint_path(spec)
+    assert report.title == "在县政府第三次全体会议上的讲话"
+    # a title with a slot: labelled as rendered, with the slot filled
+    titled = tmp_path / "titled.yaml"
+    titled.write_text(SPEC.replace("template: plenary\n", "template: plenary\ntitle: 锚定目标 奋力推动{{ 地区 }}高质量发展\n"),
+                      encoding="utf-8")
+    (report,) = lint_path(titled)
+    assert report.title == "锚定目标 奋力推动青山县高质量发展"
+
+
+def test_numbering_reads_the_marker_as_written_not_the_parser_warnings():
+    sp = _with_children("（一）", "（二）", "（三）", "（四）", "（五）")
+    children = sp.sections[0].children
+    children[0].written_marker = "（1）"
+    children[3].written_marker = "（%1）"
+    assert sp.warnings == []
+    by_path = {f.section: f for f in only(lint_speech(sp), "numbering")}
+    assert set(by_path) == {(0, 0), (0, 3)}
+    assert "“（%1）”无法识别" in by_path[(0, 3)].message and "（四）" in by_path[(0, 3)].message
+    assert by_path[(0, 3)].severity == "error"
+    assert "“（1）”" in by_path[(0, 0)].message and "（一）" in by_path[(0, 0)].message
+    # the location names the section as the parser numbered it
+    assert by_path[(0, 3)].location.endswith("一、（四）")
+    # a warning text in another wording changes nothing
+    sp.warnings = ["第 13 行：编号有问题"]
+    assert {f.section for f in only(lint_speech(sp), "numbering")} == {(0, 0), (0, 3)}
+
+
+def test_repaired_marker_is_reported_once_by_numbering_not_by_outline():
+    (report,) = lint_path(ROOT / "seeds" / "000_bbf5857291d91b4d.txt")
+    lines = {}
+    for f in report.findings:
+        if f.line in (18, 21):
+            lines.setdefault(f.line, []).append(f.rule)
+    assert lines == {18: ["numbering"], 21: ["numbering"]}
+    by_line = {f.line: f for f in only(report.findings, "numbering")}
+    assert "（%1）" in by_line[21].message and by_line[21].severity == "error"
+    assert "（1）" in by_line[18].message
+
+
 def test_draft_with_missing_field_and_stale_year(tmp_path):
     text = SPEC.replace("  地区: 青山县\n", "").replace("2024-07-15", "2025-07-15")
     text = text.replace("      - 项目是发展", "      - 今年是2024年的关键之年，各项工作要抓早抓实。\n      - 项目是发展")

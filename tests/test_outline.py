@@ -226,7 +226,7 @@ def test_run_in_headings(corpus):
 def test_paragraph_initial_enumerations_are_the_next_level(corpus):
     second = corpus[("002", 1)].sections[1]
     assert [c.marker for c in second.children] == ["第一，", "第二，", "第三，"]
-    assert second.children[0].heading == "要把国发„2024‟2号文件落到实处"
+    assert second.children[0].heading == "要把国发〔2024〕2号文件落到实处"
     assert [c.level for c in second.children] == [2, 2, 2]
     # 第三， holds the repaired 小（二）型 paragraph and its (1)…(11) list stays inside paragraphs
     third = second.children[2]
@@ -506,3 +506,232 @@ def test_pathological_marker_floods_stay_linear():
     repeated = parse_speech("一、\n" * 5000)
     assert len(repeated.sections) == 1
     assert len(repeated.warnings) == 101 and repeated.warnings[-1].startswith("另有")
+
+
+# ---------------------------------------------------------------------------
+# Titles over several lines
+
+
+def test_title_over_two_lines_is_joined():
+    speech = parse_speech(
+        "在全县2024年经济工作暨\n优化营商环境推进大会上的讲话\n（2024年3月1日）\n同志们：\n今天召开会议。\n"
+        "一、认清形势\n正文。\n"
+    )
+    assert speech.title == "在全县2024年经济工作暨优化营商环境推进大会上的讲话"
+    assert speech.subtitle is None and speech.date == "2024年3月1日" and speech.salutation == "同志们："
+    assert [p.text for p in speech.opening] == ["今天召开会议。"]
+    assert "没有找到标题" not in speech.warnings
+    # three lines, the middle one short: no space is invented inside the phrase
+    three = parse_speech("在全县2024年经济工作暨\n优化营商环境推进\n大会上的讲话\n同志们：\n开场。\n")
+    assert three.title == "在全县2024年经济工作暨优化营商环境推进大会上的讲话" and three.subtitle is None
+    # a line cut before 上的讲话, without a connector at the end of the first
+    cut = parse_speech("在全县经济工作会议\n上的讲话\n（2024年3月1日）\n同志们：\n开场。\n")
+    assert cut.title == "在全县经济工作会议上的讲话" and cut.subtitle is None
+
+
+def test_title_lines_and_subtitle_lines_stay_apart():
+    # a complete 在…上的讲话 line after the title is its subtitle, with or without the dash
+    plain = parse_speech("锚定目标 真抓实干\n在全县经济工作会议上的讲话\n同志们：\n开场。\n")
+    assert plain.title == "锚定目标 真抓实干" and plain.subtitle == "在全县经济工作会议上的讲话"
+    dashed = parse_speech("在全县经济工作暨\n项目建设\n——在全县经济工作会议上的讲话\n同志们：\n开场。\n")
+    assert dashed.title == "在全县经济工作暨项目建设"
+    assert dashed.subtitle == "——在全县经济工作会议上的讲话"
+    # short parallel phrases keep their spaces
+    parallel = parse_speech("坚定信心\n扎实进取\n努力开创政府工作的新局面\n同志们：\n开场。\n")
+    assert parallel.title == "坚定信心 扎实进取 努力开创政府工作的新局面"
+    # after the title's last line, a speaker line is still the speaker
+    spoken = parse_speech("在全县经济工作暨\n项目推进大会上的讲话\n县长 张三\n同志们：\n开场。\n")
+    assert spoken.title == "在全县经济工作暨项目推进大会上的讲话" and spoken.speaker == "县长 张三"
+    again = parse_speech(speech_to_text(spoken))
+    assert speech_to_dict(again) == speech_to_dict(spoken)
+
+
+# ---------------------------------------------------------------------------
+# Section.written_marker
+
+
+def test_written_marker_keeps_the_marker_as_written(corpus):
+    third = corpus[("000", 0)].sections[2]
+    assert [c.marker for c in third.children] == ["（一）", "（二）", "（三）", "（四）", "（五）"]
+    assert [c.written_marker for c in third.children] == ["（1）", None, None, "（%1）", None]
+    # everywhere else in the seeds the marker is as written
+    repaired = [
+        (key, s.line) for key, speech in corpus.items() for s in speech.iter_sections() if s.written_marker
+    ]
+    assert repaired == [(("000", 0), 18), (("000", 0), 21)]
+
+
+def test_written_marker_of_half_width_forms():
+    speech = parse_speech(
+        [Para("一、甲", 1), Para("(1)抓项目。正文。", 2), Para("(2)抓民生。正文。", 3), Para("二、乙", 4),
+         Para("第一,要快。正文。", 5), Para("第二,要实。正文。", 6)]
+    )
+    first, second = speech.sections
+    assert [(c.marker, c.written_marker) for c in first.children] == [("（1）", "(1)"), ("（2）", "(2)")]
+    assert [(c.marker, c.written_marker) for c in second.children] == [("第一，", "第一,"), ("第二，", "第二,")]
+    assert parse_speech("一、甲\n（一）乙\n正文。\n（二）丙\n正文。\n").sections[0].children[1].written_marker is None
+
+
+# ---------------------------------------------------------------------------
+# A lone 一要/一是: a one-item list in a rendered draft, body text in the corpus
+
+
+def test_lone_yao_with_a_run_in_heading_is_a_sub_item():
+    text = (
+        "标题\n同志们：\n开场。\n一、认清形势\n正文。\n二、狠抓落实\n正文。\n三、强化作风\n"
+        "一要全面梳理，细化分解再加压。各乡镇、各部门要对承担的任务进行全面梳理。\n同志们，让我们共同努力！\n"
+    )
+    speech = parse_speech(text)
+    third = speech.sections[2]
+    assert [(c.marker, c.heading, c.level, c.run_in) for c in third.children] == [
+        ("一要", "全面梳理，细化分解再加压", 2, True)
+    ]
+    assert [p.text for p in third.children[0].paragraphs] == ["各乡镇、各部门要对承担的任务进行全面梳理。"]
+    assert third.paragraphs == []
+    assert [p.text for p in speech.closing] == ["同志们，让我们共同努力！"]
+    # heading alone on its line, and 一是 under （一）
+    alone = parse_speech("一、甲\n（一）乙\n一是抓好项目谋划\n项目要快。\n")
+    sub = alone.sections[0].children[0]
+    assert [(c.marker, c.heading, c.run_in) for c in sub.children] == [("一是", "抓好项目谋划", False)]
+    assert [p.text for p in sub.children[0].paragraphs] == ["项目要快。"]
+
+
+def test_lone_enumeration_that_is_body_text_stays_body_text():
+    # goes on to 二是 inside its own paragraph (as 002 第二篇 section 五)
+    run_on = parse_speech("一、甲\n一是要健全责任机制。正文。二是要健全督查机制。正文。\n")
+    assert run_on.sections[0].children == []
+    # a long first sentence is not a heading
+    long_first = "一要" + "认真贯彻落实上级各项决策部署并结合本地实际情况逐项细化分解到各乡镇各部门和每个责任人" + "。正文。"
+    assert parse_speech(f"一、甲\n{long_first}\n").sections[0].children == []
+    # not the only enumeration of its section: 第一，… before it
+    mixed = parse_speech("一、甲\n第一，抓项目。正文。\n第二，抓民生。正文。\n一要抓落实。正文。\n")
+    assert [c.marker for c in mixed.sections[0].children] == ["第一，", "第二，"]
+    assert mixed.sections[0].children[1].paragraphs[-1].text == "一要抓落实。正文。"
+    # another 一要 later in the same section: neither is a lone item
+    twice = parse_speech("一、甲\n一要抓项目。正文。\n正文。\n一要抓民生。正文。\n")
+    assert twice.sections[0].children == []
+    # no numbered heading above it: a lone 一要 at the top is body text
+    top = parse_speech("同志们：\n开场。\n一要抓落实。正文。\n")
+    assert top.sections == []
+    # 第一，/首先， alone are never a list
+    assert parse_speech("一、甲\n第一，抓项目。正文。\n").sections[0].children == []
+
+
+def test_lone_yao_in_an_exported_docx_is_a_sub_item(tmp_path):
+    import docx
+
+    document = docx.Document()
+    for line in ["标题", "同志们：", "开场。", "一、认清形势", "正文。", "二、狠抓落实", "正文。", "三、强化作风",
+                 "一要全面梳理，细化分解再加压。各部门要梳理。", "同志们，让我们共同努力！"]:
+        document.add_paragraph(line)
+    path = tmp_path / "lone.docx"
+    document.save(str(path))
+    (speech,) = parse_corpus([path]).speeches
+    assert [c.marker + c.heading for c in speech.sections[2].children] == ["一要全面梳理，细化分解再加压"]
+    assert speech.sections[2].children[0].line == 9
+
+
+# ---------------------------------------------------------------------------
+# Rendered drafts come back as the tree the renderer meant
+
+_HEAD_PUNCT = "。，,；;：:、. "
+
+
+def _render_tree_problems(draft, phrasebank, speech) -> list:
+    """Differences between the rendered draft's sections/closing (render_context) and the parsed speech."""
+    from drafter.corpus import normalise_text
+    from drafter.lint import marker_kind
+    from drafter.numerals import marker_ordinal
+    from drafter.render import render_context
+
+    context = render_context(draft, phrasebank)
+    problems: list = []
+
+    def norm(text: str) -> str:
+        return normalise_text(text).strip().rstrip(_HEAD_PUNCT)
+
+    def walk(meant: list[dict], got: list, path: tuple) -> None:
+        if len(meant) != len(got):
+            problems.append((path, "count", len(meant), [g.marker + g.heading for g in got]))
+            return
+        if got and len({marker_kind(g.marker) for g in got}) != 1:
+            problems.append((path, "mixed markers", [g.marker for g in got]))
+        if path and got and marker_kind(got[0].marker) == "cn_dun":
+            problems.append((path, "child numbered like the top level", got[0].marker))
+        for n, (m, g) in enumerate(zip(meant, got, strict=True), 1):
+            if marker_ordinal(g.marker) != n:
+                problems.append(((*path, n), "marker", g.marker))
+            if norm(m["heading"]) != norm(g.heading):
+                problems.append(((*path, n), "heading", m["heading"], g.heading))
+            if [normalise_text(p) for p in m["paragraphs"]] != [p.text for p in g.paragraphs]:
+                problems.append(((*path, n), "paragraphs", m["paragraphs"], [p.text for p in g.paragraphs]))
+            walk(m["children"], g.children, (*path, n))
+
+    walk(context["sections"], speech.sections, ())
+    closing = [normalise_text(p) for p in context["closing"]]
+    if closing and not closing[0].startswith("同志们"):
+        closing[0] = "同志们，" + closing[0]
+    if closing != [p.text for p in speech.closing]:
+        problems.append(("closing", closing, [p.text for p in speech.closing]))
+    if norm(context["title"]) != norm(speech.title):
+        problems.append(("title", context["title"], speech.title))
+    return problems
+
+
+def _one_item_lists(draft):
+    """The same draft with every list of sub-sections cut to its first item."""
+    import copy
+
+    out = copy.deepcopy(draft)
+
+    def cut(sections) -> None:
+        for section in sections:
+            del section.children[1:]
+            cut(section.children)
+
+    cut(out.sections)
+    return out
+
+
+def _render_cases():
+    from drafter.phrasebank import load_phrasebank
+    from drafter.render import list_templates, load_draft, suggest_draft
+
+    phrasebank = load_phrasebank(include_user=False)
+    cases = []
+    meeting = None
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        draft = load_draft(path, phrasebank)
+        meeting = meeting or dict(draft.meeting)
+        cases.append((path.name, draft))
+    for info in list_templates():
+        for kind in ("", "动员大会", "季度总结会", "安全生产工作会议"):
+            meeting_of_kind = {**meeting, "会议类型": kind} if kind else meeting
+            cases.append((f"suggest:{info.name}:{kind}", suggest_draft(info, meeting_of_kind, phrasebank)))
+    cases += [(f"{name} (one-item lists)", _one_item_lists(draft)) for name, draft in list(cases)]
+    return phrasebank, cases
+
+
+def test_rendered_drafts_parse_back_to_the_tree_the_renderer_meant():
+    from drafter.render import render_text
+
+    phrasebank, cases = _render_cases()
+    assert len(cases) >= 16  # four examples, four templates, each also with one-item lists
+    lone = 0
+    for name, draft in cases:
+        speech = parse_speech(render_text(draft, phrasebank))
+        assert _render_tree_problems(draft, phrasebank, speech) == [], name
+        assert not any("不在编号序列中" in w for w in speech.warnings), name
+        lone += sum(1 for s in speech.iter_sections() if s.marker in ("一要", "一是") and s.ordinal == 1)
+    assert lone > 0  # the one-item variants do hold lone 一要/一是 items
+
+
+def test_exported_docx_reads_back_to_the_tree_the_renderer_meant(tmp_path):
+    from drafter.export import export_docx
+    from drafter.render import render_speech
+
+    phrasebank, cases = _render_cases()
+    for k, (name, draft) in enumerate(cases):
+        path = export_docx(render_speech(draft, phrasebank), tmp_path / f"case{k}.docx")
+        (speech,) = parse_corpus([path]).speeches
+        assert _render_tree_problems(draft, phrasebank, speech) == [], name

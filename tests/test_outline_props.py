@@ -34,6 +34,7 @@ def heading(draw) -> str:
 
 
 # Marker kinds from the top level down; enumerations (一是/一要/第一，) only as the deepest level.
+# (Generated headings are at most 25 characters and never contain 是/要, as a lone item needs.)
 RANKED = ["cn_dun", "cn_paren", "arabic_dot", "arabic_paren"]
 ENUMS = ["shi", "yao", "di"]
 
@@ -42,7 +43,10 @@ ENUMS = ["shi", "yao", "di"]
 def sections(draw, depth: int, kinds: list[str], level: int = 1) -> list[Section]:
     kind = kinds[0]
     is_enum = kind in ENUMS
-    count = draw(st.integers(min_value=2 if is_enum else 1, max_value=4))
+    # A lone 一是/一要 is an item of its own only under a numbered heading (a one-item list in a
+    # rendered draft); as the top level, or as 第一，, a list needs at least two items.
+    lone_ok = kind in ("shi", "yao") and level > 1
+    count = draw(st.integers(min_value=2 if is_enum and not lone_ok else 1, max_value=4))
     out = []
     for n in range(1, count + 1):
         run_in = draw(st.booleans())

@@ -104,6 +104,7 @@ def test_fast_path_to_docx_in_at_most_40_keys(dirs):
             keys = KeyCounter(pilot)
             await keys.type("县政府全体会议")
             await keys.press("enter")  # next field: 地区
+            await wait_for(pilot, lambda: app.focused.id == "meeting-1", "next field")
             await keys.type("青山县")
             await keys.press("ctrl+n")  # 选择结构
             assert app.current_step == "structure"
@@ -144,9 +145,10 @@ def test_whole_path_headings_phrases_export(dirs):
         app = app_for_test()
         async with app.run_test(size=SIZE) as pilot:
             # 1 会议信息
-            for text in ("县政府第三次全体会议", "青山县", "张三", "县长", "2024/3/1"):
+            for i, text in enumerate(("县政府第三次全体会议", "青山县", "张三", "县长", "2024/3/1")):
                 await pilot.press(*text)
                 await pilot.press("enter")
+                await wait_for(pilot, lambda i=i: app.focused.id == f"meeting-{i + 1}", "next field")
             assert app.draft.meeting["日期"] == "2024年3月1日"
             await pilot.press("2")  # focus is on 会议类型 (an Input): "2" is typed, not a step key
             assert app.current_step == "meeting"
@@ -426,7 +428,9 @@ def test_finding_jumps_to_step(dirs):
         app = app_for_test()
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press(*"全体会议")
-            await pilot.press("enter", *"青山县")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.focused.id == "meeting-1", "next field")
+            await pilot.press(*"青山县")
             await wait_for(pilot, lambda: app.phrasebank_ready and app.templates, "phrasebank")
             app.choose_structure("t:plenary")
             await wait_for(pilot, lambda: app.draft.sections, "sections")
@@ -537,7 +541,10 @@ RESUME_CHILD = textwrap.dedent(
         app = DrafterApp(corpus=[])
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press(*"崩溃前的会议")
-            await pilot.press("enter", *"青山县")
+            await pilot.press("enter")
+            while app.focused is None or app.focused.id != "meeting-1":
+                await pilot.pause(0.05)
+            await pilot.press(*"青山县")
             print("typed", flush=True)
             while True:
                 await asyncio.sleep(0.1)
@@ -654,7 +661,9 @@ def test_export_refuses_overwrite_unless_confirmed(dirs):
         app = app_for_test()
         async with app.run_test(size=SIZE) as pilot:
             await pilot.press(*"覆盖测试会议")
-            await pilot.press("enter", *"青山县")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.focused.id == "meeting-1", "next field")
+            await pilot.press(*"青山县")
             await wait_for(pilot, lambda: app.phrasebank_ready and app.templates, "phrasebank")
             app.choose_structure("t:plenary")
             await wait_for(pilot, lambda: app.draft.sections, "sections")
@@ -733,6 +742,8 @@ def test_structures_from_corpus_listed_with_counts_and_sources(dirs):
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: app.structures_loaded and app.templates, "structures", timeout=60)
             assert app.structures
+            app.action_go(1)
+            await pilot.pause()
             choices = app.query_one("#structure-choices", OptionList)
             mined = [o for o in choices.options if (o.id or "").startswith("m:")]
             assert len(mined) == len(app.structures)
@@ -740,8 +751,6 @@ def test_structures_from_corpus_listed_with_counts_and_sources(dirs):
             assert f"×{app.structures[0].count}" in first
             assert app.structures[0].speeches[0][0] in first
             # choosing a mined structure gives sections in its role order
-            app.action_go(1)
-            await pilot.pause()
             choices.highlighted = choices.options.index(mined[0])
             await wait_for(pilot, lambda: app.phrasebank_ready, "phrasebank")
             await pilot.press("enter")

@@ -12,15 +12,16 @@ import copy
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -28,44 +29,36 @@ from textual.widgets.option_list import Option
 from drafter import session
 from drafter.errors import DrafterError
 from drafter.model import Draft
-from drafter.tui.screens import (
-    AddPhraseScreen,
-    ConfirmScreen,
-    HelpScreen,
-    KeyHelp,
-    NewPhrase,
-    OpenScreen,
-    ResumeScreen,
-)
-from drafter.tui.steps import (
-    STEP_CLASSES,
-    ContentStep,
-    ExportStep,
-    HeadingsStep,
-    PreviewStep,
-    SectionList,
-    Step,
-    StructureStep,
-)
+from drafter.tui.base import Step
+from drafter.tui.meeting import MeetingStep
+
+if TYPE_CHECKING:
+    from drafter.tui.screens import KeyHelp, NewPhrase
 
 STATE_MARKS = {session.DONE: ("✓", "green"), session.ATTENTION: ("!", "yellow"), session.TODO: ("·", "dim")}
 
-# Keys that belong to widgets rather than to the app, for the help screen.
+# Keys that belong to widgets rather than to the app, for the help screen: (key, description, where).
 WIDGET_KEYS = (
-    KeyHelp("Tab / Shift+Tab", "在输入框、列表和按钮之间移动", "通用"),
-    KeyHelp("↑ ↓ / 回车", "在列表中移动 / 选用", "通用"),
-    KeyHelp("Esc", "关闭对话框", "通用"),
-    KeyHelp("Ctrl+Z / Ctrl+Y", "撤销 / 重做（自拟文字编辑框）", "内容"),
-    KeyHelp("Shift+←→↑↓", "选中文字（自拟文字编辑框），再按 Ctrl+L 加入素材库", "内容"),
-    KeyHelp("Ctrl+C / Ctrl+X / Ctrl+V", "复制 / 剪切 / 粘贴", "通用"),
+    ("Tab / Shift+Tab", "在输入框、列表和按钮之间移动", "通用"),
+    ("↑ ↓ / 回车", "在列表中移动 / 选用", "通用"),
+    ("Esc", "关闭对话框", "通用"),
+    ("Ctrl+Z / Ctrl+Y", "撤销 / 重做（自拟文字编辑框）", "内容"),
+    ("Shift+←→↑↓", "选中文字（自拟文字编辑框），再按 Ctrl+L 加入素材库", "内容"),
+    ("Ctrl+C / Ctrl+X / Ctrl+V", "复制 / 剪切 / 粘贴", "通用"),
 )
-
 
 LINT_DELAY = 0.3  # seconds without changes before re-linting (typing never waits on it)
 
 GLOBAL_ACTIONS = {"save", "export_now", "prev_step", "next_step", "open", "go", "help"}
 
 KEY_NAMES = {"up": "↑", "down": "↓", "left": "←", "right": "→", "delete": "Delete", "enter": "回车", "escape": "Esc"}
+
+
+def _screens() -> Any:
+    """The dialog screens (imported when first needed, to keep start-up short)."""
+    import drafter.tui.screens as screens
+
+    return screens
 
 
 def key_label(key: str) -> str:
@@ -84,7 +77,7 @@ def key_label(key: str) -> str:
 class DrafterApp(App[int]):
     """The wizard.  ``draft_path`` opens a draft spec; ``resume`` offers autosaved drafts."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))
     TITLE = "讲稿助手"
     ENABLE_COMMAND_PALETTE = True
 
@@ -148,8 +141,8 @@ class DrafterApp(App[int]):
         with Horizontal(id="body"):
             yield OptionList(id="steps", markup=False)
             with ContentSwitcher(id="switcher", initial="meeting"):
-                for cls in STEP_CLASSES:
-                    yield cls(id=cls.key)
+                # Only the first step now: the others are mounted once the first screen is up.
+                yield MeetingStep(id=MeetingStep.key)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -159,11 +152,19 @@ class DrafterApp(App[int]):
         self.update_topbar()
         self.show_step("meeting")
         self.set_interval(0.4, self._tick)
+
+    def on_ready(self) -> None:
+        """The first screen is up: once it is painted, start loading and offer to resume."""
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
         self.run_worker(self._load_core, thread=True, group="load", exit_on_error=False)
         self.run_worker(self._load_structures, thread=True, group="corpus", exit_on_error=False)
         if self.draft_path is None and self.offer_resume:
             records = session.recent_drafts()
             if records:
+                from drafter.tui.screens import ResumeScreen
+
                 self.push_screen(ResumeScreen(records), self._resume_chosen)
 
     def start_draft(self) -> None:
@@ -250,7 +251,8 @@ class DrafterApp(App[int]):
         for t in templates:
             if getattr(t, "problem", None):
                 self.notify(f"模板有误，已跳过：{t.problem}", severity="warning", markup=False, timeout=8)
-        self.query_one(StructureStep).refresh_choices()
+        if structure := self.step("structure"):
+            structure.refresh_choices()
 
     def _phrasebank_loaded(self, bank: Any, index: Any) -> None:
         self.phrasebank = bank
@@ -267,12 +269,12 @@ class DrafterApp(App[int]):
         self.update_topbar()
         for step in self.query(Step):
             step.refresh_from_draft()
-        content = self.query_one(ContentStep)
-        content.run_search()
-        structure = self.query_one(StructureStep)
-        option = structure.query_one("#structure-choices", OptionList).highlighted_option
-        if option is not None and option.id and option.id != "loading":
-            self.preview_choice(option.id)
+        if content := self.step("content"):
+            content.run_search()
+        if structure := self.step("structure"):
+            option = structure.query_one("#structure-choices", OptionList).highlighted_option
+            if option is not None and option.id and option.id != "loading":
+                self.preview_choice(option.id)
 
     def _load_structures(self) -> None:
         try:
@@ -293,7 +295,8 @@ class DrafterApp(App[int]):
     def _structures_loaded(self, found: list[Any]) -> None:
         self.structures = found
         self.structures_loaded = True
-        self.query_one(StructureStep).refresh_choices()
+        if structure := self.step("structure"):
+            structure.refresh_choices()
 
     @property
     def phrasebank_ready(self) -> bool:
@@ -426,10 +429,12 @@ class DrafterApp(App[int]):
         self.markdown = markdown
         self.lint_ready = True
         self.refresh_sidebar()
-        self.query_one(HeadingsStep).show_lint()
-        preview = self.query_one(PreviewStep)
-        preview.show_findings()
-        self.run_worker(preview.show_markdown(markdown), group="markdown", exclusive=True, exit_on_error=False)
+        if headings := self.step("headings"):
+            headings.show_lint()
+        if preview := self.step("preview"):
+            preview.show_findings()
+            self.run_worker(preview.show_markdown(markdown), group="markdown", exclusive=True,
+                            exit_on_error=False)
 
     # ------------------------------------------------------------ sidebar and steps
     def refresh_sidebar(self) -> None:
@@ -471,11 +476,33 @@ class DrafterApp(App[int]):
         except Exception:
             pass
 
+    def step(self, key: str) -> Any:
+        """The panel of a step, or None while it has not been shown yet (steps mount on first visit)."""
+        try:
+            return self.query_one(f"#{key}", Step)
+        except NoMatches:
+            return None
+
     @property
     def current_step(self) -> str:
         return self.query_one("#switcher", ContentSwitcher).current or "meeting"
 
-    def show_step(self, key: str, *, focus: bool = True) -> Step:
+    def show_step(self, key: str, *, focus: bool = True, then: Callable[[Any], None] | None = None) -> None:
+        """Show a step (mounting it on its first visit), then call ``then(step)``."""
+        if self.step(key) is None:
+            self.call_later(self._mount_and_show, key, focus, then)
+            return
+        self._show_mounted(key, focus, then)
+
+    async def _mount_and_show(self, key: str, focus: bool, then: Callable[[Any], None] | None) -> None:
+        if self.step(key) is None:
+            from drafter.tui.steps import STEP_CLASSES
+
+            cls = next(c for c in STEP_CLASSES if c.key == key)
+            await self.query_one("#switcher", ContentSwitcher).mount(cls(id=key))
+        self._show_mounted(key, focus, then)
+
+    def _show_mounted(self, key: str, focus: bool, then: Callable[[Any], None] | None) -> None:
         switcher = self.query_one("#switcher", ContentSwitcher)
         switcher.current = key
         step = self.query_one(f"#{key}", Step)
@@ -485,7 +512,8 @@ class DrafterApp(App[int]):
             box.highlighted = session.STEP_KEYS.index(key)
         if focus:
             step.focus_main()
-        return step
+        if then is not None:
+            then(step)
 
     @on(OptionList.OptionSelected, "#steps")
     def _step_selected(self, event: OptionList.OptionSelected) -> None:
@@ -513,8 +541,7 @@ class DrafterApp(App[int]):
     def jump_to_finding(self, finding: Any) -> None:
         step_key = session.finding_step(finding)
         path = session.finding_path(finding, self.draft)
-        step = self.show_step(step_key)
-        step.jump_to(path)
+        self.show_step(step_key, then=lambda step: step.jump_to(path))
 
     # ------------------------------------------------------------ structures
     def _suggest(self, option_id: str) -> tuple[Draft, list[str]]:
@@ -522,7 +549,7 @@ class DrafterApp(App[int]):
         from drafter.render import suggest_draft
 
         meeting = dict(self.draft.meeting)
-        roles = self.query_one(StructureStep).choice_roles(option_id)
+        roles = self.choice_roles(option_id)
         if option_id.startswith("t:"):
             draft = suggest_draft(option_id[2:], meeting, self.phrasebank)
         else:
@@ -533,11 +560,22 @@ class DrafterApp(App[int]):
             lines.append("　" * (len(path) - 1) + session.section_marker(path) + heading)
         return draft, lines
 
+    def choice_roles(self, option_id: str) -> tuple[str, ...]:
+        """The section roles of a structure choice (``t:<template>`` or ``m:<index>``)."""
+        if option_id.startswith("t:"):
+            for info in self.templates:
+                if info.name == option_id[2:]:
+                    return tuple(getattr(info, "roles", ()) or ())
+        elif option_id.startswith("m:") and option_id[2:].isdigit() and int(option_id[2:]) < len(self.structures):
+            return tuple(self.structures[int(option_id[2:])].roles)
+        return ()
+
     def preview_choice(self, option_id: str) -> None:
         if not self.phrasebank_ready:
             return
         if option_id in self._suggest_cache:
-            self.query_one(StructureStep).show_preview(option_id, self._suggest_cache[option_id][1])
+            if structure := self.step("structure"):
+                structure.show_preview(option_id, self._suggest_cache[option_id][1])
             return
 
         def work() -> None:
@@ -555,7 +593,8 @@ class DrafterApp(App[int]):
 
     def _preview_ready(self, option_id: str, result: tuple[Draft, list[str]]) -> None:
         self._suggest_cache[option_id] = result
-        self.query_one(StructureStep).show_preview(option_id, result[1])
+        if structure := self.step("structure"):
+            structure.show_preview(option_id, result[1])
 
     def choose_structure(self, option_id: str) -> None:
         def apply(result: tuple[Draft, list[str]]) -> None:
@@ -577,7 +616,7 @@ class DrafterApp(App[int]):
                 self.notify(f"已按所选结构预填 {len(suggested.sections)} 节，可逐步修改，或直接导出（按 6）")
 
             if self.draft.sections:
-                self.push_screen(ConfirmScreen("用所选结构替换当前的章节和内容？（会议信息保留）"), replace)
+                self.push_screen(_screens().ConfirmScreen("用所选结构替换当前的章节和内容？（会议信息保留）"), replace)
             else:
                 replace(True)
 
@@ -607,7 +646,7 @@ class DrafterApp(App[int]):
 
     # ------------------------------------------------------------ search
     def search(self, serial: int, query: str, role: str | None, function: str | None, topic: str | None) -> None:
-        content = self.query_one(ContentStep)
+        content = self.step("content")
         if self.index is None:
             content.show_results(serial, None)
             return
@@ -640,8 +679,9 @@ class DrafterApp(App[int]):
             self._flush_autosave()
             draft = copy.deepcopy(self.draft)
             bank = self.phrasebank
+            step = self.step("export")
             self.run_worker(
-                lambda: self._export(draft, bank, path, fmt, bool(force), allow_blanks),
+                lambda: self._export(draft, bank, path, fmt, bool(force), allow_blanks, step),
                 thread=True,
                 exclusive=True,
                 group="export",
@@ -649,12 +689,12 @@ class DrafterApp(App[int]):
             )
 
         if path.exists():
-            self.push_screen(ConfirmScreen(f"文件已存在，覆盖吗？\n{path}", yes="覆盖"), go)
+            self.push_screen(_screens().ConfirmScreen(f"文件已存在，覆盖吗？\n{path}", yes="覆盖"), go)
         else:
             go(False)
 
-    def _export(self, draft: Draft, bank: Any, path: Path, fmt: str, force: bool, allow_blanks: bool) -> None:
-        step = self.query_one(ExportStep)
+    def _export(self, draft: Draft, bank: Any, path: Path, fmt: str, force: bool, allow_blanks: bool,
+                step: Any) -> None:
         try:
             from drafter.export import export_speech
             from drafter.lint import lint_speech
@@ -686,14 +726,13 @@ class DrafterApp(App[int]):
                 self.notify(str(exc), severity="warning", markup=False)
         errors = sum(1 for f in findings if f.severity == "error")
         note = f"（检查发现 {errors} 个错误，见“预览与检查”）" if errors else ""
-        self.query_one(ExportStep).show_progress(3, f"已导出到：{out}{note}")
+        if step := self.step("export"):
+            step.show_progress(3, f"已导出到：{out}{note}")
         self.notify(f"已导出到：{out}", markup=False, timeout=8)
         self.refresh_sidebar()
 
     def action_export_now(self) -> None:
-        step = self.show_step("export")
-        assert isinstance(step, ExportStep)
-        step.start()
+        self.show_step("export", then=lambda step: step.start())
 
     # ------------------------------------------------------------ commands
     def action_save(self) -> None:
@@ -722,7 +761,7 @@ class DrafterApp(App[int]):
                 self.show_step("meeting")
 
         if self.touched and not self.exported:
-            self.push_screen(ConfirmScreen("新建讲稿？当前草稿已自动保存，可以之后从“打开”找回。"), go)
+            self.push_screen(_screens().ConfirmScreen("新建讲稿？当前草稿已自动保存，可以之后从“打开”找回。"), go)
         else:
             go(True)
 
@@ -733,17 +772,16 @@ class DrafterApp(App[int]):
                 if self.open_path(Path(path).expanduser()):
                     self.show_step("meeting")
 
-        self.push_screen(OpenScreen(session.recent_drafts()), go)
+        self.push_screen(_screens().OpenScreen(session.recent_drafts()), go)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
     def action_add_phrase(self) -> None:
-        content = self.query_one(ContentStep)
-        text = content.selected_text() if self.current_step == "content" else ""
-        if not text.strip():
-            area_text = content.query_one("#content-text").text if self.current_step == "content" else ""
-            text = area_text
+        content = self.step("content")
+        text = ""
+        if content is not None and self.current_step == "content":
+            text = content.selected_text() or content.query_one("#content-text").text
         if not text.strip():
             self.notify("请先在“内容”步骤的编辑框中选中要加入素材库的文字", severity="warning")
             return
@@ -757,7 +795,7 @@ class DrafterApp(App[int]):
                 for topic in phrase.topics:
                     if topic not in topics:
                         topics.append(topic)
-        part = content.current_part()
+        part = content.current_part() if content is not None else None
         role = "tasks"
         if part is not None:
             if part.kind in ("opening", "closing"):
@@ -765,7 +803,7 @@ class DrafterApp(App[int]):
             else:
                 section = session.section_at(self.draft, part.path)
                 role = section.role if section else role
-        self.push_screen(AddPhraseScreen(text.strip(), functions, topics, role), self._add_phrase_done)
+        self.push_screen(_screens().AddPhraseScreen(text.strip(), functions, topics, role), self._add_phrase_done)
 
     def _add_phrase_done(self, new: NewPhrase | None) -> None:
         if new is None:
@@ -795,7 +833,8 @@ class DrafterApp(App[int]):
         self.phrasebank = bank
         self.index = index
         self.update_topbar()
-        self.query_one(ContentStep).run_search()
+        if content := self.step("content"):
+            content.run_search()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("保存", "保存草稿（Ctrl+S）", self.action_save)
@@ -817,6 +856,9 @@ class DrafterApp(App[int]):
         self.notify("按 Ctrl+Q 退出（草稿会自动保存）", title="要退出吗？")
 
     def help_keys(self) -> list[KeyHelp]:
+        from drafter.tui.screens import KeyHelp
+        from drafter.tui.steps import ContentStep, SectionList
+
         keys = []
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
@@ -832,12 +874,12 @@ class DrafterApp(App[int]):
         for binding in ContentStep.BINDINGS:
             assert isinstance(binding, Binding)
             keys.append(KeyHelp(key_label(binding.key), binding.description, "内容"))
-        keys.extend(WIDGET_KEYS)
+        keys.extend(KeyHelp(*entry) for entry in WIDGET_KEYS)
         keys.sort(key=lambda k: ["全局", "通用", "章节与内容列表", "内容"].index(k.where))
         return keys
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.help_keys()))
+        self.push_screen(_screens().HelpScreen(self.help_keys()))
 
     async def action_quit(self) -> None:
         if self._quit_confirmed or not self.touched or self.exported:
@@ -851,7 +893,7 @@ class DrafterApp(App[int]):
                 self._flush_autosave()
                 self.exit(0)
 
-        self.push_screen(ConfirmScreen("这篇讲稿还没有导出。确定退出吗？（草稿已自动保存，下次启动可继续）", yes="退出"), go)
+        self.push_screen(_screens().ConfirmScreen("这篇讲稿还没有导出。确定退出吗？（草稿已自动保存，下次启动可继续）", yes="退出"), go)
 
 
 def make_app(draft_path: str | os.PathLike[str] | None = None, **kwargs: Any) -> DrafterApp:

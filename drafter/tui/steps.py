@@ -1,4 +1,4 @@
-"""The six steps of the wizard.  Each is a thin view over ``app.draft``.
+"""Steps 2–6 of the wizard (step 1 is in meeting.py).  Each is a thin view over ``app.draft``.
 
 A step reads the draft in ``refresh_from_draft`` and tells the app about
 changes with ``app.draft_changed()``; the app autosaves and re-lints.
@@ -6,15 +6,13 @@ changes with ``app.draft_changed()``; the app autosaves and re-lints.
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.validation import ValidationResult, Validator
 from textual.widgets import (
     Button,
     Checkbox,
@@ -33,139 +31,8 @@ from textual.widgets.option_list import Option
 
 from drafter import session
 from drafter.model import MEETING_FIELDS, PHRASE_ROLES, ROLE_LABELS, SECTION_ROLES, DraftItem
-
-if TYPE_CHECKING:
-    from drafter.tui.app import DrafterApp
-
-MEETING_KEYS = list(MEETING_FIELDS)
-_SLOT_RE = re.compile(r"\{\{\s*([^{}|\s]+)\s*(?:\|[^{}]*)?\}\}")
-
-
-def fill_preview(text: str, values: dict[str, str], meeting: dict[str, str]) -> str:
-    """A phrase text as a writer reads it in a list: slots shown with their value or as 【名称】."""
-
-    def repl(match: re.Match[str]) -> str:
-        name = match.group(1)
-        value = values.get(name) or meeting.get(name)
-        return value if value else f"【{name}】"
-
-    return _SLOT_RE.sub(repl, text)
-
-
-class Step(Vertical):
-    """Base class of a step panel."""
-
-    key = ""
-    title = ""
-
-    @property
-    def drafter(self) -> DrafterApp:
-        return self.app  # type: ignore[return-value]
-
-    def heading(self, hint: str) -> Static:
-        number = session.STEP_KEYS.index(self.key) + 1
-        text = Text()
-        text.append(f"第 {number} 步　{self.title}", style="bold")
-        text.append(f"　{hint}", style="dim")
-        return Static(text, classes="step-title")
-
-    def refresh_from_draft(self) -> None:
-        """Show the current draft."""
-
-    def focus_main(self) -> None:
-        """Put the focus where the writer starts in this step."""
-
-    def jump_to(self, path: tuple[int, ...] | None) -> None:
-        """Select the section at ``path`` (from a lint finding)."""
-
-
-# ---------------------------------------------------------------- 1 会议信息
-
-
-class MeetingValidator(Validator):
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.field = name
-
-    def validate(self, value: str) -> ValidationResult:
-        reason = session.validate_meeting_field(self.field, value)
-        return self.failure(reason) if reason else self.success()
-
-
-class MeetingStep(Step):
-    key = "meeting"
-    title = "会议信息"
-
-    def compose(self) -> ComposeResult:
-        yield self.heading("填好会议信息；地区、讲话人、职务会记住，下次自动填入")
-        with VerticalScroll(id="meeting-form"):
-            for i, (name, description) in enumerate(MEETING_FIELDS.items()):
-                with Horizontal(classes="field-row"):
-                    label = f"{name}*" if name == "会议名称" else name
-                    yield Label(label, classes="field-label")
-                    yield Input(
-                        placeholder=description,
-                        id=f"meeting-{i}",
-                        validators=[MeetingValidator(name)],
-                        validate_on=["changed", "submitted"],
-                        classes="meeting-input",
-                        compact=True,
-                    )
-                    yield Static("", id=f"reason-{i}", classes="reason")
-            yield Button("下一步：选择结构 (Ctrl+N)", id="meeting-next", variant="primary")
-
-    def refresh_from_draft(self) -> None:
-        meeting = self.drafter.draft.meeting
-        for i, name in enumerate(MEETING_KEYS):
-            box = self.query_one(f"#meeting-{i}", Input)
-            value = meeting.get(name, "") or ""
-            if session.normalise_meeting_value(name, box.value) != value:
-                with box.prevent(Input.Changed):
-                    box.value = value
-            self._show_reason(i, session.validate_meeting_field(name, box.value))
-
-    def _show_reason(self, i: int, reason: str | None) -> None:
-        box = self.query_one(f"#meeting-{i}", Input)
-        box.set_class(bool(reason), "-invalid")
-        label = self.query_one(f"#reason-{i}", Static)
-        if getattr(label, "_reason", None) != (reason or ""):
-            label._reason = reason or ""  # type: ignore[attr-defined]
-            label.update(Text(reason or "", style="red"))
-
-    @on(Input.Changed, ".meeting-input")
-    def _changed(self, event: Input.Changed) -> None:
-        event.stop()
-        i = int((event.input.id or "meeting-0").split("-")[1])
-        name = MEETING_KEYS[i]
-        reasons = event.validation_result.failure_descriptions if event.validation_result else []
-        self._show_reason(i, reasons[0] if reasons else None)
-        meeting = self.drafter.draft.meeting
-        value = session.normalise_meeting_value(name, event.value)
-        if value:
-            meeting[name] = value
-        else:
-            meeting.pop(name, None)
-        self.drafter.draft_changed(meeting=True)
-
-    @on(Input.Submitted, ".meeting-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        i = int((event.input.id or "meeting-0").split("-")[1])
-        if i + 1 < len(MEETING_KEYS):
-            self.query_one(f"#meeting-{i + 1}", Input).focus()
-        else:
-            self.drafter.action_next_step()
-
-    @on(Button.Pressed, "#meeting-next")
-    def _next(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.drafter.action_next_step()
-
-    def focus_main(self) -> None:
-        boxes = [self.query_one(f"#meeting-{i}", Input) for i in range(len(MEETING_KEYS))]
-        empty = [box for box in boxes if not box.value.strip()]
-        (empty[0] if empty else boxes[0]).focus()
-
+from drafter.tui.base import Step, fill_preview
+from drafter.tui.meeting import MeetingStep
 
 # ---------------------------------------------------------------- 2 选择结构
 
@@ -262,16 +129,6 @@ class StructureStep(Step):
         elif choices.option_count:
             choices.highlighted = 0
 
-    def choice_roles(self, option_id: str) -> tuple[str, ...]:
-        app = self.drafter
-        if option_id.startswith("t:"):
-            for info in app.templates:
-                if info.name == option_id[2:]:
-                    return tuple(getattr(info, "roles", ()) or ())
-        elif option_id.startswith("m:"):
-            return tuple(app.structures[int(option_id[2:])].roles)
-        return ()
-
     @on(OptionList.OptionHighlighted, "#structure-choices")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
@@ -299,7 +156,7 @@ class StructureStep(Step):
             text.append(f"语料中出现 {structure.count} 次：", style="bold")
             text.append("、".join(f"{src} 第{idx + 1}篇" for src, idx in structure.speeches) + "\n")
         if lines is None:
-            roles = self.choice_roles(option_id)
+            roles = self.drafter.choice_roles(option_id)
             text.append("结构：" + " → ".join(ROLE_LABELS.get(r, r) for r in roles) + "\n")
             if not app.phrasebank_ready:
                 text.append("（素材库加载后显示预填的提纲）", style="dim")
@@ -991,6 +848,10 @@ class PreviewStep(Step):
 
     def refresh_from_draft(self) -> None:
         self.show_findings()
+
+    async def on_mount(self) -> None:
+        if self.drafter.markdown:
+            await self.show_markdown(self.drafter.markdown)
 
     def show_findings(self) -> None:
         app = self.drafter

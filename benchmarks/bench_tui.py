@@ -1,0 +1,268 @@
+"""The TUI: cold start to the first interactive screen, search keystroke latency, peak memory.
+
+- Cold start: a fresh Python process runs ``drafter``'s wizard (headless) and reports when the
+  first screen is ready for input (Textual's ``Ready`` event); side by side, alternating, the same
+  for a bare Textual app that shows one label.  Ratio of the medians (target <= 1.5).
+- Search keystroke: the wizard with 50,000 phrases loaded, the 内容 step's search box; for each key
+  typed, the time from the query change to the result list updated and painted (target <= 50 ms).
+- Peak memory: max RSS of the wizard process once everything has loaded, beside the bare app.
+
+``python benchmarks/bench_tui.py [--quick] [--json]``; ``run(quick=False) -> dict``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BARE_APP = textwrap.dedent(
+    """
+    import sys
+    from textual.app import App
+    from textual.widgets import Label
+
+    class Bare(App):
+        def compose(self):
+            yield Label("讲稿助手")
+
+        def on_ready(self):
+            self.call_after_refresh(self.report)
+
+        def report(self):
+            print("ready", flush=True)
+            if "--wait" not in sys.argv:
+                self.exit()
+            else:
+                self.set_timer(0.5, self.finish)
+
+        def finish(self):
+            import resource
+            print("maxrss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+            self.exit()
+
+    Bare().run(headless=True, size=(120, 40))
+    """
+)
+
+DRAFTER_APP = textwrap.dedent(
+    """
+    import sys
+    from drafter.tui.app import DrafterApp
+
+    class Timed(DrafterApp):
+        def on_ready(self):
+            # after every on_ready handler (the wizard's too) and the next paint: keys are handled now
+            self.call_after_refresh(self.report)
+
+        def report(self):
+            print("ready", flush=True)
+            if "--wait" not in sys.argv:
+                self.exit()
+            else:
+                self.set_interval(0.1, self.finish)
+
+        def finish(self):
+            if self.phrasebank_ready and self.structures_loaded and self.lint_ready:
+                import resource
+                print("maxrss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+                self.exit()
+
+    Timed(resume=False).run(headless=True, size=(120, 40))
+    """
+)
+
+
+def _env(user_dir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DRAFTER_USER_DIR"] = user_dir
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _start_once(code: str, env: dict[str, str], wait: bool = False) -> tuple[float, int | None]:
+    """Seconds from spawning the process to its first interactive screen; max RSS (KiB) if ``wait``."""
+    args = [sys.executable, "-c", code] + (["--wait"] if wait else [])
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    ready = None
+    rss = None
+    try:
+        for line in proc.stdout:
+            if line.startswith("ready") and ready is None:
+                ready = time.perf_counter() - t0
+                if not wait:
+                    break
+            elif line.startswith("maxrss"):
+                rss = int(line.split()[1])
+                break
+    finally:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if ready is None:
+        err = proc.stderr.read() if proc.stderr else ""
+        raise RuntimeError(f"app did not start: {err[-2000:]}")
+    return ready, rss
+
+
+def measure_start(rounds: int) -> dict:
+    with tempfile.TemporaryDirectory() as user_dir:
+        env = _env(user_dir)
+        _start_once(BARE_APP, env)  # warm the OS file cache for both
+        _start_once(DRAFTER_APP, env)
+        bare, drafter = [], []
+        for _ in range(rounds):
+            bare.append(_start_once(BARE_APP, env)[0])
+            drafter.append(_start_once(DRAFTER_APP, env)[0])
+        _, bare_rss = _start_once(BARE_APP, env, wait=True)
+        _, drafter_rss = _start_once(DRAFTER_APP, env, wait=True)
+    bare_s, drafter_s = statistics.median(bare), statistics.median(drafter)
+    return {
+        "tui_start_s": round(drafter_s, 3),
+        "bare_textual_start_s": round(bare_s, 3),
+        "tui_start_vs_bare_textual_ratio": round(drafter_s / bare_s, 2),
+        "tui_peak_mb": round((drafter_rss or 0) / 1024, 1),
+        "bare_textual_peak_mb": round((bare_rss or 0) / 1024, 1),
+    }
+
+
+def _big_phrasebank(n: int):
+    from drafter.phrasebank import load_phrasebank
+
+    bank = load_phrasebank(include_user=False)
+    real = list(bank.phrases.values())
+    try:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from bench_search import generate  # the same 50,000-entry corpus as the search benchmark
+    except ImportError:  # pragma: no cover - bench_search is part of the repository
+
+        def generate(phrases, count, seed=7):
+            from drafter.model import Phrase
+
+            return [Phrase(id=f"gen.{i:05d}", role=p.role, function=p.function, text=p.text + f"（{i}）",
+                           topics=list(p.topics)) for i, p in enumerate(phrases * (count // len(phrases) + 1))][:count]
+
+    phrases = {p.id: p for p in real}
+    for p in generate(real, n - len(real)):
+        phrases[p.id] = p
+    bank.phrases = phrases
+    bank._index = None
+    return bank
+
+
+async def _keystrokes(n: int, queries: list[str]) -> list[float]:
+    import drafter.phrasebank as pb_module
+    from drafter.tui.app import DrafterApp
+    from drafter.tui.steps import ContentStep
+
+    bank = _big_phrasebank(n)
+    real_load = pb_module.load_phrasebank
+    pb_module.load_phrasebank = lambda *a, **k: bank
+    latencies: list[float] = []
+    try:
+        app = DrafterApp(resume=False, corpus=[])
+        async with app.run_test(size=(120, 40)) as pilot:
+            while not app.phrasebank_ready:
+                await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+            app.query_one("#meeting-0").value = "县政府全体会议"
+            app.action_go(3)
+            await pilot.pause()
+            content = app.query_one(ContentStep)
+            content.query_one("#content-role").value = content.query_one("#content-role").NULL
+            search = content.query_one("#content-search")
+            search.focus()
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            started: dict[int, float] = {}
+            painted: dict[int, float] = {}
+            real_run, real_show = content.run_search, content.show_results
+
+            def run_search() -> None:
+                real_run()
+                started[content.search_serial] = time.perf_counter()
+
+            def show_results(serial: int, hits) -> None:
+                real_show(serial, hits)
+                if serial == content.search_serial and serial in started:
+                    app.call_after_refresh(lambda: painted.setdefault(serial, time.perf_counter()))
+
+            content.run_search = run_search  # type: ignore[method-assign]
+            content.show_results = show_results  # type: ignore[method-assign]
+            for query in queries:
+                for ch in query:
+                    await pilot.press(ch)
+                    serial = content.search_serial
+                    deadline = time.perf_counter() + 5
+                    while serial not in painted and time.perf_counter() < deadline:
+                        await asyncio.sleep(0.001)
+                    if serial in painted:
+                        latencies.append(painted[serial] - started[serial])
+                for _ in query:
+                    await pilot.press("backspace")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            app._quit_confirmed = True
+    finally:
+        pb_module.load_phrasebank = real_load
+    return latencies
+
+
+def measure_search(n: int) -> dict:
+    queries = ["招商引资", "作风建设", "同志们", "项目", "营商环境", "安全生产", "高质量发展", "廉洁"]
+    with tempfile.TemporaryDirectory() as user_dir:
+        old = os.environ.get("DRAFTER_USER_DIR")
+        os.environ["DRAFTER_USER_DIR"] = user_dir
+        try:
+            latencies = asyncio.run(_keystrokes(n, queries))
+        finally:
+            if old is None:
+                os.environ.pop("DRAFTER_USER_DIR", None)
+            else:
+                os.environ["DRAFTER_USER_DIR"] = old
+    latencies.sort()
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))] if latencies else float("nan")
+    return {
+        "search_keystrokes": len(latencies),
+        "search_phrases": n,
+        "search_keystroke_p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "search_keystroke_p95_ms": round(p95 * 1000, 1),
+        "search_keystroke_max_ms": round(max(latencies) * 1000, 1) if latencies else None,
+    }
+
+
+def run(quick: bool = False) -> dict:
+    result: dict = {"cores": os.cpu_count()}
+    result.update(measure_start(3 if quick else 7))
+    result.update(measure_search(5_000 if quick else 50_000))
+    result["targets"] = {"tui_start_vs_bare_textual_ratio": 1.5, "search_keystroke_p95_ms": 50}
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    result = run(quick="--quick" in argv)
+    if "--json" in argv:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        for key, value in result.items():
+            print(f"{key:36} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

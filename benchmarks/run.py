@@ -5,7 +5,9 @@ subprocess of its own, one after the other: a crash or a missing module does not
 and the peak memory reported for each module is that of its own process.  Every figure is measured
 side by side with its baseline inside its module (ratios of the same run).
 
-    python benchmarks/run.py [--json] [--quick] [--only NAME ...] [--timeout SECONDS]
+    python benchmarks/run.py [--json | --markdown] [--quick] [--only NAME ...] [--timeout SECONDS]
+
+``--markdown`` prints the report in the shape of ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -28,20 +30,20 @@ MODULES = ("bench_outline", "bench_mine", "bench_search", "bench_draft", "bench_
 
 # figure key -> (target, "le" | "ge", what it means).  A target of None means "report only".
 TARGETS: dict[str, tuple[float | None, str, str]] = {
-    "mine_vs_jieba_ratio": (1.5, "le", "mine 5 MB vs bare jieba.lcut (one core)"),
-    "growth_exponent": (1.2, "le", "mining time growth over 1/5/25 MB (1 = linear)"),
-    "two_core_speedup": (1.3, "ge", "mining: one process / two processes"),
-    "cache_rerun_fraction": (0.1, "le", "re-mining unchanged corpus / first mining"),
-    "peak_mem_ratio": (10.0, "le", "mining peak Python allocations / corpus size"),
-    "mine_peak_rss_mb": (None, "le", "mining: peak RSS of its process (MB)"),
-    "outline_mb_per_s": (5.0, "ge", "outline parsing alone (MB/s)"),
-    "search_p95_ms_50k": (20.0, "le", "phrasebank search p95, 50,000 entries (ms)"),
-    "search_p95_ms_5k": (20.0, "le", "phrasebank search p95, 5,000 entries (ms, quick)"),
-    "export_vs_python_docx_ratio": (2.0, "le", "render+lint+.docx of 6,000 chars vs bare python-docx"),
-    "export_docx_vs_python_docx_ratio": (2.0, "le", "export_docx alone vs bare python-docx"),
-    "tui_start_vs_bare_textual_ratio": (1.5, "le", "TUI cold start vs one-label Textual app"),
-    "search_keystroke_p95_ms": (50.0, "le", "TUI search keystroke to repaint p95 (ms)"),
-    "tui_peak_rss_mb": (None, "le", "TUI: peak RSS once loaded (MB)"),
+    "mine_vs_jieba_ratio": (1.5, "le", "挖掘 5 MB 语料 / 同样文件的裸 jieba.lcut（单核）"),
+    "growth_exponent": (1.2, "le", "挖掘时间随 1/5/25 MB 增长的拟合指数（1 = 线性）"),
+    "two_core_speedup": (1.3, "ge", "挖掘：单进程耗时 / 双进程耗时"),
+    "cache_rerun_fraction": (0.1, "le", "语料不变时重新挖掘（缓存）/ 首次挖掘"),
+    "peak_mem_ratio": (10.0, "le", "挖掘时 Python 分配峰值 / 语料大小"),
+    "mine_peak_rss_mb": (None, "le", "挖掘进程的峰值内存 RSS（MB，含 jieba 词典）"),
+    "outline_mb_per_s": (5.0, "ge", "仅大纲解析的吞吐（MB/秒）"),
+    "search_p95_ms_50k": (20.0, "le", "素材库 5 万条时检索的 p95（毫秒）"),
+    "search_p95_ms_5k": (20.0, "le", "素材库 5 千条时检索的 p95（毫秒，快速模式）"),
+    "export_vs_python_docx_ratio": (2.0, "le", "6000 字讲话稿 渲染+检查+导出 .docx / 裸 python-docx 写同样段落"),
+    "export_docx_vs_python_docx_ratio": (2.0, "le", "仅 export_docx / 裸 python-docx"),
+    "tui_start_vs_bare_textual_ratio": (1.5, "le", "界面冷启动到首屏可操作 / 只有一个标签的 Textual 应用"),
+    "search_keystroke_p95_ms": (50.0, "le", "界面检索框每次按键到结果重绘的 p95（毫秒）"),
+    "tui_peak_rss_mb": (None, "le", "界面加载完成后的峰值内存 RSS（MB）"),
 }
 
 # Which module provides each headline figure (for "missing" rows).
@@ -138,6 +140,14 @@ def collect(modules: dict[str, dict]) -> dict:
     return figures
 
 
+def _why_missing(key: str, modules: dict[str, dict]) -> str:
+    name = PROVIDER[key]
+    if name not in modules:
+        return f"{name} 本次未运行"
+    err = modules[name].get("error")
+    return f"{name}：{err}" if err else f"{name} 未给出此项"
+
+
 def verdict(key: str, value) -> str:
     target = TARGETS.get(key)
     if value is None:
@@ -160,14 +170,15 @@ def table(figures: dict, modules: dict[str, dict], info: dict, quick: bool) -> s
     ]
     for key, (target, how, what) in TARGETS.items():
         value = figures.get(key)
+        if PROVIDER[key] not in modules:
+            continue  # not run this time (--only)
         if value is None and quick != key.endswith("_5k") and key.startswith("search_p95_ms_"):
             continue  # the other size's search figure
         tgt = "" if target is None else ("≤ " if how == "le" else "≥ ") + f"{target:g}"
         shown = "—" if value is None else f"{value}"
         note = what
         if value is None:
-            err = modules.get(PROVIDER[key], {}).get("error")
-            note += f"（{PROVIDER[key]}：{err}）" if err else f"（{PROVIDER[key]} 未给出）"
+            note += f"（{_why_missing(key, modules)}）"
         lines.append(f"{key:38} {shown:>10} {tgt:>8}  {verdict(key, value):5}  {note}")
     scale = [k for k in figures if k.startswith(("mine_", "jieba_")) and k.endswith("mb_s")]
     if scale:
@@ -183,9 +194,46 @@ def table(figures: dict, modules: dict[str, dict], info: dict, quick: bool) -> s
     return "\n".join(lines)
 
 
+def markdown(figures: dict, modules: dict[str, dict], info: dict, quick: bool) -> str:
+    """The report as Markdown (the shape of benchmarks/RESULTS.md)."""
+    out = [
+        "# 基准测试结果（benchmarks/RESULTS.md）",
+        "",
+        f"- 日期：{info['date']}；运行：`python benchmarks/run.py{' --quick' if quick else ''}`"
+        f"（{'快速小规模' if quick else '完整规模'}）",
+        f"- 机器：{info['cores']} 核（`nproc`），CPU：{info['cpu']}；Python {info['python']}；{info['platform']}",
+        "- 每项指标都与其基线在同一次运行中并排测量（交替进行），给出比值；每个模块在单独的进程中运行。",
+        "- 注意：这台机器上可能同时运行着其他会话的负载，绝对时间仅供参考，以比值为准。",
+        "",
+        "| 指标 | 数值 | 目标 | 结果 | 说明 |",
+        "|---|---:|---:|---|---|",
+    ]
+    for key, (target, how, what) in TARGETS.items():
+        value = figures.get(key)
+        if PROVIDER[key] not in modules:
+            continue  # not run this time (--only)
+        if value is None and quick != key.endswith("_5k") and key.startswith("search_p95_ms_"):
+            continue
+        tgt = "" if target is None else ("≤ " if how == "le" else "≥ ") + f"{target:g}"
+        note = what
+        if value is None:
+            note += f"（{_why_missing(key, modules)}）"
+        out.append(f"| `{key}` | {'—' if value is None else value} | {tgt} | {verdict(key, value)} | {note} |")
+    out += ["", "## 各模块的全部数字", ""]
+    for name, data in modules.items():
+        if "error" in data:
+            out.append(f"- **{name}**：失败 —— {data['error']}")
+            continue
+        out.append(f"- **{name}**（{data['seconds']} 秒，进程峰值内存 {data['maxrss_kb'] / 1024:.0f} MB）：")
+        result = {k: v for k, v in data["result"].items() if k != "targets"}
+        out.append("  " + "，".join(f"`{k}` = {v}" for k, v in result.items()))
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="运行全部基准测试，输出一张表（或 --json 输出一个对象）。")
     parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    parser.add_argument("--markdown", action="store_true", help="以 Markdown 输出（RESULTS.md 的格式）")
     parser.add_argument("--quick", action="store_true", help="小规模快速运行（数字仅供参考）")
     parser.add_argument("--only", action="append", default=[], metavar="NAME", help="只运行某个模块（可重复）")
     parser.add_argument("--timeout", type=float, default=None, help="每个模块的超时秒数")
@@ -194,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     timeout = args.timeout or (600.0 if args.quick else 1800.0)
     modules: dict[str, dict] = {}
     for name in names:
-        if not args.json:
+        if not (args.json or args.markdown):
             print(f"运行 {name} ……", file=sys.stderr, flush=True)
         modules[name] = run_module(name, args.quick, timeout)
     info = machine()
@@ -203,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         out = {**figures, "cores": info["cores"], "quick": args.quick, "machine": info,
                "modules": modules}  # fmt: skip
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+    elif args.markdown:
+        print(markdown(figures, modules, info, args.quick), end="")
     else:
         print(table(figures, modules, info, args.quick))
     failed = [n for n, d in modules.items() if "error" in d and not d.get("missing")]

@@ -171,6 +171,8 @@ def _format_section(section: Section, out: list[str], depth: int) -> None:
     heading = section.heading or "（无小标题）"
     line = f"{indent}{section.marker}{heading}"
     extra = f"（{len(section.paragraphs)} 段）" if section.paragraphs else ""
+    if section.written_marker is not None:
+        extra += f"〔原文编号“{section.written_marker}”〕"
     role = _role_text(section)
     out.append(f"{line}{extra}{'  ' + role if role else ''}")
     for child in section.children:

@@ -308,6 +308,9 @@ def _joins(prev: str, nxt: str, continued: bool) -> bool:
 def read_document(path: str | Path) -> list[Para]:
     """Read a .txt (UTF-8, UTF-8 BOM, UTF-16, GB18030/GBK) or .docx file into raw lines.
 
+    A .docx gives one line per Word paragraph; soft line breaks inside a paragraph are joined
+    where they only wrap a line (see :func:`join_soft_breaks`).
+
     Raises ``DrafterError`` (Chinese, naming the file) for a missing, empty,
     binary, undecodable or broken file.
     """
@@ -388,9 +391,26 @@ def _guess_utf16(data: bytes) -> str | None:
         return None
     for enc in order:
         text = _try_decode(data, enc)
-        if text is not None and not _looks_binary(text):
+        if text is not None and not _looks_binary(text) and _looks_like_prose(text):
             return text
     return None
+
+
+# Characters a Chinese (or English) text is made of: ASCII, general punctuation,
+# CJK symbols and ideographs, full-width forms.
+_PROSE_CHARS = re.compile("[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u2e80-\u9fff\uff00-\uffef]")
+
+
+def _looks_like_prose(text: str) -> bool:
+    """Without a BOM, accept a UTF-16 guess only if nearly all of it is ordinary text characters.
+
+    Arbitrary bytes with zeros in them decode as UTF-16 into Latin Extended,
+    Cyrillic, Hangul ... soup; real speeches are CJK, ASCII and punctuation.
+    """
+    sample = text[:20000]
+    if not sample:
+        return False
+    return len(_PROSE_CHARS.findall(sample)) >= 0.9 * len(sample)
 
 
 _BINARY_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff]")

@@ -5,7 +5,14 @@ Used for corpus speeches and for rendered drafts alike.  Levels:
 enumerations (``一是``, ``一要``, ``第一，``, ``首先/其次/第三/最后``) one level below
 the section they start paragraphs in.  Sequences are checked: a marker that
 breaks its sequence is body text, a corrupt marker that fits the gap of its
-sequence (``（%1）`` between ``（三）`` and ``（五）``) is repaired.
+sequence (``（%1）`` between ``（三）`` and ``（五）``) is repaired; ``Section.written_marker``
+then keeps the marker as written.  A paragraph-initial enumeration needs its ``二是`` to
+count, except a lone ``一要X。…``/``一是X。…`` (short heading, no ``二要`` run on in its
+paragraph) that is the only enumeration of a numbered section: a one-item list as a
+rendered draft writes it.
+
+A title broken over lines (``在全县2024年经济工作暨`` / ``优化营商环境推进大会上的讲话``)
+is joined; a complete ``在…上的讲话`` line after a title is its subtitle.
 
 Run-in headings (``（一）强化担当意识。目前……``) keep the heading without its
 ``。`` and ``run_in=True``; the rest of the paragraph is the section's first
@@ -216,9 +223,9 @@ def _continues_title(last: str, line: str) -> bool:
     ``在全县2024年经济工作暨`` + ``优化营商环境推进大会上的讲话`` is one title broken over two
     lines; ``锚定目标 真抓实干`` + ``在全县经济工作会议上的讲话`` is a title and its subtitle.
     """
-    if last[-1] in _TITLE_CONNECTORS:
-        return True
-    return not MEETING_PHRASE_RE.search(line) and MEETING_PHRASE_RE.search(last + line) is not None
+    if MEETING_PHRASE_RE.search(line):
+        return False
+    return last[-1] in _TITLE_CONNECTORS or MEETING_PHRASE_RE.search(last + line) is not None
 
 
 def _front_matter(paras: list[Para]) -> tuple[_Front, list[Para]]:

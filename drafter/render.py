@@ -68,9 +68,11 @@ __all__ = [
     "find_template",
     "list_templates",
     "load_draft",
+    "meeting_profile",
     "new_draft",
     "new_spec_text",
     "normalise_date",
+    "optional_slots",
     "render_speech",
     "render_text",
     "save_draft",
@@ -854,6 +856,7 @@ class _Picker:
         self.avoid = list(dict.fromkeys(avoid))
         self.used: set[str] = set()
         self.used_grams: set[str] = set()
+        self._static: dict[str, tuple[float, dict[str, str] | None]] = {}
         registry = getattr(phrasebank, "slots", {}) or {}
         self.examples = {name: getattr(slot, "example", "") for name, slot in registry.items()}
         self.meeting_query = self.query(" ".join(str(meeting.get(k) or "") for k in ("会议类型", "会议名称")),
@@ -873,6 +876,13 @@ class _Picker:
                 return None
             values[name] = example
         return values
+
+    def static_score(self, entry: _Entry) -> tuple[float, dict[str, str] | None]:
+        """The part of a phrase's score that does not depend on the heading, and its slot values."""
+        text = entry.plain
+        score = 0.6 * self.relevance(entry, self.meeting_query) \
+            + 0.5 * min(2, sum(w in text for w in self.prefer)) - 3.0 * sum(w in text for w in self.avoid)
+        return score, self.values_for(entry)
 
     def _filled(self, entry: _Entry, values: Mapping[str, str]) -> str:
         """The phrase roughly as it will read (slots filled with values, meeting fields or examples)."""
@@ -963,16 +973,16 @@ class _Picker:
             candidates = on_topic or candidates
         scored = []
         for entry in candidates:
-            values = self.values_for(entry)
+            static = self._static.get(entry.phrase.id)
+            if static is None:
+                static = self._static[entry.phrase.id] = self.static_score(entry)
+            base, values = static
             if values is None:
                 continue
             relevance = self.relevance(entry, query)
             if minimum is not None and relevance < minimum:
                 continue
-            text = entry.plain
-            score = relevance + 0.6 * self.relevance(entry, self.meeting_query) \
-                + 0.5 * min(2, sum(w in text for w in self.prefer)) - 3.0 * sum(w in text for w in self.avoid)
-            scored.append(((0 if entry.phrase.role == role else 1, -round(score, 6), len(values),
+            scored.append(((0 if entry.phrase.role == role else 1, -round(relevance + base, 6), len(values),
                             entry.phrase.id), entry, values))
         scored.sort(key=lambda x: x[0])
         for _, entry, values in scored:
@@ -1045,6 +1055,18 @@ def _topics_for_items(items: list[str], topics: list[str]) -> list[str | None]:
             used.add(pick)
     rest = [t for t in topics if t not in used]
     return [t if t is not None else (rest.pop(0) if rest else None) for t in chosen]
+
+
+UNIFORM_TOPIC_FRAME = "全力抓好{}"
+
+
+def _breaks_frame(headings: list[str]) -> bool:
+    """Whether sibling headings look like a 排比 with one heading out of frame (lint: parallel-headings)."""
+    from drafter.mine import common_frame
+
+    if len(headings) < 4 or common_frame(headings) is not None:
+        return False
+    return sum(common_frame(headings[:i] + headings[i + 1:]) is not None for i in range(len(headings))) == 1
 
 
 def _item_role(item: str, default: str) -> str:
@@ -1188,6 +1210,7 @@ class _Suggester:
                     items = self.task_items(role, full, item, topic)
                     section.children.append(DraftSection(role=role, heading=item, heading_set=hs.id, items=items))
             else:
+                chosen_topics: list[str] = []
                 for topic in topics:
                     if len(section.children) >= 4:
                         break
@@ -1196,9 +1219,14 @@ class _Suggester:
                     if items and any(topic in picker.pb.phrases[i.phrase].topics for i in items if i.phrase):
                         self.heading_text(title)
                         section.children.append(DraftSection(role=role, heading=title, items=items))
+                        chosen_topics.append(topic)
                     else:
                         for i in items:  # not on this topic after all: give the phrases back
                             picker.used.discard(i.phrase or "")
+                if _breaks_frame([c.heading for c in section.children]):
+                    # e.g. 全力抓项目促投资 / 全力抓招商引项目 / 稳住工业经济基本盘: one frame broken -> one frame for all
+                    for child, topic in zip(section.children, chosen_topics, strict=True):
+                        child.heading = self.heading_text(UNIFORM_TOPIC_FRAME.format(topic))
             return section
         # discipline
         if sub_sets:
@@ -1216,6 +1244,9 @@ class _Suggester:
                 if chosen is not None:
                     self.heading_text(title)
                     section.children.append(DraftSection(role=role, heading=title, items=[chosen]))
+            if _breaks_frame([c.heading for c in section.children]):
+                for child in section.children:
+                    child.heading = self.heading_text(child.heading.split("，")[-1])
         return section
 
     def parallel_sections(self) -> list[DraftSection]:
@@ -1266,6 +1297,8 @@ def suggest_draft(template: str | TemplateInfo, meeting: Mapping[str, str], phra
     if info.meta.get("parallel"):
         draft.sections = suggester.parallel_sections()
     else:
+        for role in info.roles:  # no phrase may repeat a heading, even one further down
+            picker.remember(suggester.headings.get(role) or DEFAULT_HEADINGS[role])
         draft.sections = [suggester.section(role) for role in info.roles]
 
     for function in OPENING_FUNCTIONS:

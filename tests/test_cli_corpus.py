@@ -172,6 +172,9 @@ def test_outline_readable_tree(capsys):
     assert "〔开场〕2 段" in out
     assert "预告 4 个，实际 4 个" in out
     assert "（%1）" in out  # the repair warning
+    # a repaired marker shows what the text wrote
+    assert "    （四）提高成事能力（1 段）〔原文编号“（%1）”〕" in out
+    assert "    （二）提高断事能力（1 段）\n" in out
     if _roles_available():
         assert "【" in out and "依据" in out
     assert err == ""

@@ -497,3 +497,20 @@ def test_short_speeches_are_not_marked_duplicates():
     b = _speech_from(["今天开会。"], "b.txt", 0)
     mark_duplicates([a, b])
     assert b.duplicate_of is None
+
+
+def test_bytes_with_zeros_that_are_not_utf16_text_are_refused(tmp_path):
+    """Arbitrary bytes with NULs must not be 'decoded' as UTF-16 soup."""
+    path = tmp_path / "noise.txt"
+    path.write_bytes(b"\x00\x01\x02\xff" * 500)
+    with pytest.raises(DrafterError) as info:
+        read_document(path)
+    assert "二进制" in info.value.message
+    assert info.value.file and "noise.txt" in info.value.file
+
+
+def test_utf16_without_bom_is_still_read(tmp_path):
+    path = tmp_path / "le.txt"
+    path.write_bytes("同志们：\n一、认清形势\n今年以来，我们取得了成绩。\n".encode("utf-16-le"))
+    texts = [p.text for p in read_document(path)]
+    assert "一、认清形势" in texts

@@ -536,6 +536,10 @@ def test_title_lines_and_subtitle_lines_stay_apart():
     dashed = parse_speech("在全县经济工作暨\n项目建设\n——在全县经济工作会议上的讲话\n同志们：\n开场。\n")
     assert dashed.title == "在全县经济工作暨项目建设"
     assert dashed.subtitle == "——在全县经济工作会议上的讲话"
+    # a line ending in 暨 runs on into a line without a meeting phrase of its own, not into one with it
+    assert parse_speech("全县经济工作暨\n项目推进会讲话\n同志们：\n开场。\n").title == "全县经济工作暨项目推进会讲话"
+    speaker_line = parse_speech("全县经济工作暨\n县长在项目推进大会上的讲话\n同志们：\n开场。\n")
+    assert speaker_line.title == "全县经济工作暨" and speaker_line.subtitle == "县长在项目推进大会上的讲话"
     # short parallel phrases keep their spaces
     parallel = parse_speech("坚定信心\n扎实进取\n努力开创政府工作的新局面\n同志们：\n开场。\n")
     assert parallel.title == "坚定信心 扎实进取 努力开创政府工作的新局面"
@@ -589,6 +593,7 @@ def test_lone_yao_with_a_run_in_heading_is_a_sub_item():
     assert [p.text for p in third.children[0].paragraphs] == ["各乡镇、各部门要对承担的任务进行全面梳理。"]
     assert third.paragraphs == []
     assert [p.text for p in speech.closing] == ["同志们，让我们共同努力！"]
+    assert speech_to_dict(parse_speech(speech_to_text(speech))) == speech_to_dict(speech)
     # heading alone on its line, and 一是 under （一）
     alone = parse_speech("一、甲\n（一）乙\n一是抓好项目谋划\n项目要快。\n")
     sub = alone.sections[0].children[0]

@@ -518,3 +518,243 @@ def test_numbering_property_any_order_and_subset():
                 assert f"（{numerals[j]}）子项{i + 1}-{j}。" in block
 
     check()
+
+
+# ---------------------------------------------------------------- suggestion quality (the fast path)
+
+TEMPLATES = ("plenary", "implementation", "review", "parallel")
+MEETING_KINDS = {
+    "政府全体会议": {"会议名称": "县政府第三次全体（扩大）会议", "会议类型": "政府全体会议", "日期": "2024-07-15"},
+    "动员大会": {"会议名称": "全县项目建设攻坚年动员大会", "会议类型": "动员大会", "日期": "2024-03-01"},
+    "季度总结会": {"会议名称": "全县重点工作交帐亮相暨一季度总结会", "会议类型": "季度总结会", "日期": "2024-04-10"},
+}
+# A word in a 重点工作 heading -> the topic one of its phrases must have (or the word it must contain).
+RELEVANCE = (("县城", "城乡建设"), ("招商", "招商引资"), ("项目", "项目建设"), ("生态", "生态环保"),
+             ("环保", "生态环保"), ("安全", "安全稳定"), ("民生", "民生保障"))
+
+
+def _kind_meeting(kind: str) -> dict[str, str]:
+    return {**MEETING, **MEETING_KINDS[kind]}
+
+
+def _sections(draft):
+    def walk(sections):
+        for s in sections:
+            yield s
+            yield from walk(s.children)
+
+    return list(walk(draft.sections))
+
+
+def _relevance_failures(draft, pb) -> tuple[int, list[str]]:
+    checked, failures = 0, []
+    for sec in _sections(draft):
+        if sec.role != "tasks":
+            continue
+        heading = render.section_heading(sec, pb)
+        phrases = [pb.phrases[i.phrase] for i in sec.items if i.phrase]
+        for word, topic in RELEVANCE:
+            if word in heading:
+                checked += 1
+                if not any(topic in p.topics or word in p.text for p in phrases):
+                    failures.append(f"{heading}: {[p.id for p in phrases]} 不涉及 {topic}")
+    return checked, failures
+
+
+@pytest.mark.parametrize("kind", list(MEETING_KINDS))
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_shipped_suggestion_complete_lint_clean_and_relevant(name, kind):
+    lint = pytest.importorskip("drafter.lint")
+    pb = _shipped()
+    meeting = _kind_meeting(kind)
+    draft = render.suggest_draft(name, meeting, pb)
+    assert draft == render.suggest_draft(name, meeting, pb), "deterministic"
+    text = render.render_text(draft, pb)
+    for bad in ("【待补", "{{", "XX", "{%"):
+        assert bad not in text, (name, kind, bad)
+    used = [i.phrase for i in _all_items(draft) if i.phrase]
+    assert len(used) == len(set(used)), "no phrase twice"
+    speech = render.render_speech(draft, pb)
+    findings = [f.to_dict() for f in lint.lint_speech(speech, draft=True) if f.severity in ("error", "warning")]
+    assert not findings, (name, kind, findings)
+    assert speech.announced_sections == len(speech.sections) == len(draft.sections)
+    _, failures = _relevance_failures(draft, pb)
+    assert not failures, (name, kind, failures)
+    # every sub-heading has something under it
+    assert all(s.items or s.children for s in _sections(draft))
+
+
+def test_relevance_check_has_material():
+    """The relevance test above must actually meet headings with the mapped words."""
+    pb = _shipped()
+    checked = sum(_relevance_failures(render.suggest_draft(name, _kind_meeting(kind), pb), pb)[0]
+                  for name in TEMPLATES for kind in MEETING_KINDS)
+    assert checked >= 12
+
+
+def test_reported_mismatches_fixed():
+    """县城建设会战 gets a 城乡建设 phrase, 加压问责 a 督查问责 one, 建强班子 one about the 班子."""
+    pb = _shipped()
+    draft = render.suggest_draft("review", _kind_meeting("季度总结会"), pb)
+    by_heading = {render.section_heading(s, pb): [pb.phrases[i.phrase] for i in s.items if i.phrase]
+                  for s in _sections(draft)}
+    assert all("城乡建设" in p.topics for p in by_heading["全力决胜县城建设会战"])
+    assert all("招商引资" not in p.topics for p in by_heading["全力决胜县城建设会战"])
+    assert [p.function for p in by_heading["加压问责抓落实"]] == ["督查问责"]
+    assert any("班子" in p.text for p in by_heading["建强班子抓落实"])
+    assert any("一线" in p.text for p in by_heading["深入一线抓落实"])
+    plenary = render.suggest_draft("plenary", _kind_meeting("政府全体会议"), pb)
+    for sec in _sections(plenary):
+        heading = render.section_heading(sec, pb)
+        if heading.startswith("强化") and heading.endswith("意识"):
+            item = sec.heading
+            texts = [pb.phrases[i.phrase].text for i in sec.items]
+            assert any(item in t or (item == "团队" and "团结" in t) for t in texts), (heading, texts)
+
+
+def test_meeting_type_steers_words_and_headings():
+    pb = _shipped()
+    plenary = render.render_text(render.suggest_draft("plenary", _kind_meeting("政府全体会议"), pb), pb)
+    assert "交帐" not in plenary and "亮相" not in plenary and "动员大会" not in plenary
+    review_meeting = render.suggest_draft("plenary", _kind_meeting("季度总结会"), pb)
+    assert review_meeting.sections[0].heading == "正视差距，认清形势，切实增强比学赶超的紧迫感"
+    mobilise = render.render_text(render.suggest_draft("plenary", _kind_meeting("动员大会"), pb), pb)
+    assert "交帐" not in mobilise and "全体会议" not in mobilise.split("\n", 1)[1]
+    safety = {**MEETING, "会议名称": "全县安全生产工作会议", "会议类型": "安全生产工作会议"}
+    draft = render.suggest_draft("plenary", safety, pb)
+    assert render.section_heading(draft.sections[1].children[0], pb) == render.TOPIC_HEADINGS["安全稳定"]
+    assert "防汛" not in render.render_text(draft, pb)
+
+
+def test_meeting_profile_detection():
+    assert render.meeting_profile({"会议类型": "季度总结会"}).name == "review"
+    assert render.meeting_profile({"会议类型": "动员大会"}).name == "mobilise"
+    assert render.meeting_profile({"会议类型": "政府全体会议"}).name == "plenary"
+    assert render.meeting_profile({"会议名称": "全县安全生产工作会议"}).name == "safety"
+    assert render.meeting_profile({}) is None
+
+
+def test_suggestion_avoids_repeating_a_long_meeting_name(tmp_path):
+    """Two opening phrases both with {{ 会议名称 }} would repeat a long name (lint: repeated-phrase)."""
+    lint = pytest.importorskip("drafter.lint")
+    extra = BANK_YAML.replace("    phrases:\n", "    phrases:\n", 1) + textwrap.indent(textwrap.dedent("""\
+        - {id: opening.purpose.000, role: opening, function: 会议目的, origin: curated,
+           text: "召开{{ 会议名称 }}，就是要动员全县上下狠抓落实。"}
+        """), "  ")
+    folder = tmp_path / "bank2"
+    folder.mkdir()
+    (folder / "all.yaml").write_text(extra, encoding="utf-8")
+    pb = load_phrasebank([folder], include_shipped=False, include_user=False)
+    assert "opening.purpose.000" in pb.phrases
+    meeting = {**MEETING, "会议名称": "全县项目建设攻坚年暨营商环境优化提升动员大会"}
+    draft = render.suggest_draft("implementation", meeting, pb)
+    opening = [i.phrase for i in draft.opening]
+    assert "opening.nature.001" in opening and "opening.purpose.000" not in opening
+    speech = render.render_speech(draft, pb)
+    assert not [f for f in lint.lint_speech(speech, draft=True) if f.rule == "repeated-phrase"]
+    # the check compares the phrases as they will read: a short name repeats nothing
+    for name, repeats in ((meeting["会议名称"], True), ("动员大会", False)):
+        picker = render._Picker(pb, {**meeting, "会议名称": name})
+        entries = {e.phrase.id: e for e in picker.base.entries}
+        picker.remember(picker._filled(entries["opening.nature.001"], {}))
+        assert picker.repeats(picker._filled(entries["opening.purpose.000"], {})) is repeats
+
+
+def test_parallel_roles_follow_the_heading_items(tmp_path):
+    """A top-level set with a 机制 item: it becomes the last, 作风纪律 section (the template's declared roles)."""
+    text = BANK_YAML.replace("items: [突出发展, 强化为民, 注重和谐, 提升服务]",
+                             "items: [突出发展, 强化为民, 注重和谐, 提升服务, 完善机制]")
+    folder = tmp_path / "bank3"
+    folder.mkdir()
+    (folder / "all.yaml").write_text(text, encoding="utf-8")
+    pb = load_phrasebank([folder], include_shipped=False, include_user=False)
+    draft = render.suggest_draft("parallel", MEETING, pb)
+    assert [s.heading for s in draft.sections] == ["突出发展", "强化为民", "注重和谐", "完善机制"]
+    assert [s.role for s in draft.sections] == ["tasks", "tasks", "tasks", "discipline"]
+    assert {pb.phrases[i.phrase].role for i in draft.sections[-1].items} == {"discipline"}
+    people = [pb.phrases[i.phrase] for i in draft.sections[1].items]
+    assert "民生保障" in people[0].topics
+    assert "四、建设效率政府，要完善机制。" in render.render_text(draft, pb)
+
+
+def test_choose_items_keeps_set_order():
+    pairs = render._choose_items(["突出发展", "强化为民", "注重和谐", "提升服务", "完善机制"], 4,
+                                 ["situation", "tasks", "tasks", "discipline"], "tasks")
+    assert pairs == [("突出发展", "tasks"), ("强化为民", "tasks"), ("注重和谐", "tasks"), ("完善机制", "discipline")]
+    assert render._choose_items(["甲", "乙"], 4, ["tasks"], "tasks") == [("甲", "tasks"), ("乙", "tasks")]
+
+
+# ---------------------------------------------------------------- slots used only as a condition
+
+
+def test_optional_slots_found_by_ast():
+    assert render.optional_slots("{% if 上级会议 %}贯彻{{ 上级会议 }}精神，{% endif %}要抓好落实。") == {"上级会议"}
+    assert render.optional_slots("{% if 甲 %}有{% endif %}") == {"甲"}
+    assert render.optional_slots("{% if not 甲 %}无{% endif %}") == {"甲"}
+    # printed outside the guard, or compared, or tested through `or`: still required
+    assert render.optional_slots("{% if 甲 %}有{% endif %}{{ 甲 }}") == frozenset()
+    assert render.optional_slots("{% if 甲 == '是' %}有{% endif %}") == frozenset()
+    assert render.optional_slots("{% if 甲 or 乙 %}{{ 甲 }}{% endif %}") == {"乙"}
+    assert render.optional_slots("{% if 甲 %}{% else %}{{ 甲 }}{% endif %}") == frozenset()
+    assert render.optional_slots("{{ 地区 }}") == frozenset()
+    assert render.optional_slots("{% if %}") == frozenset()  # syntax error: nothing optional
+
+
+def test_slot_used_only_in_if_is_optional(bank):
+    draft = _draft(bank)
+    draft.sections[0].items = [DraftItem(text="{% if 上级会议 %}贯彻{{ 上级会议 }}精神，{% endif %}要抓好落实。")]
+    meeting = {k: v for k, v in MEETING.items()}
+    draft.meeting = meeting
+    text = render.render_text(draft, bank)
+    assert "\n要抓好落实。\n" in text
+    assert "【待补" not in render.render_text(draft, bank, allow_blanks=True)
+    draft.meeting = {**meeting, "上级会议": "全市经济工作会议"}
+    assert "贯彻全市经济工作会议精神，要抓好落实。" in render.render_text(draft, bank)
+    # used outside its guard: a missing value is still an error naming the slot
+    draft.meeting = meeting
+    draft.sections[0].items = [DraftItem(text="{% if 上级会议 %}贯彻{% endif %}{{ 上级会议 }}精神。")]
+    with pytest.raises(DrafterError) as info:
+        render.render_text(draft, bank)
+    assert "上级会议" in info.value.message
+
+
+def test_phrase_with_optional_slot_is_suggested(tmp_path):
+    text = BANK_YAML.replace(
+        'text: "会议要研究{{ 议题 }}。", slots: [{name: 议题, prompt: 议题}]}',
+        'text: "会议要研究{% if 议题 %}{{ 议题 }}等{% endif %}重要事项。", slots: [{name: 议题, prompt: 议题}]}')
+    assert text != BANK_YAML
+    folder = tmp_path / "bank4"
+    folder.mkdir()
+    (folder / "all.yaml").write_text(text, encoding="utf-8")
+    pb = load_phrasebank([folder], include_shipped=False, include_user=False)
+    entry = next(e for e in render._base_for(pb).entries if e.phrase.id == "opening.needs.001")
+    assert entry.slots == ()
+    picker = render._Picker(pb, MEETING)
+    assert picker.values_for(entry) == {}
+
+
+def test_more_meeting_kinds_lint_clean():
+    """Other meetings a county office holds: still complete and free of lint warnings."""
+    lint = pytest.importorskip("drafter.lint")
+    pb = _shipped()
+    kinds = [("全县安全生产工作会议", "安全生产工作会议"), ("全县生态环境保护大会", "环保工作会议"),
+             ("全县经济运行调度会", "经济运行分析会"), ("全县防汛工作会议", "防汛"), ("县政府常务会议", ""),
+             ("全县半年工作总结会", "总结会"), ("全县招商引资推进会", "推进会"), ("某会议", "其他")]
+    for name, kind in kinds:
+        for template in TEMPLATES:
+            draft = render.suggest_draft(template, {**MEETING, "会议名称": name, "会议类型": kind}, pb)
+            speech = render.render_speech(draft, pb)
+            findings = [f.to_dict() for f in lint.lint_speech(speech, draft=True)
+                        if f.severity in ("error", "warning")]
+            assert not findings, (name, template, findings)
+
+
+def test_typed_sub_headings_never_break_a_frame():
+    assert render._breaks_frame(["稳住工业经济基本盘", "全力抓项目促投资", "全力抓招商引项目", "全力抓好财政增收"])
+    assert not render._breaks_frame(["全力抓好工业经济", "全力抓好项目建设", "全力抓好招商引资", "全力抓好财政金融"])
+    assert not render._breaks_frame(["甲乙丙丁", "戊己庚辛"])
+    pb = _shipped()
+    draft = render.suggest_draft("plenary", {**MEETING, "会议名称": "全县经济运行调度会", "会议类型": "经济运行分析会"}, pb)
+    headings = [render.section_heading(c, pb) for c in draft.sections[1].children]
+    assert len(headings) == 4 and not render._breaks_frame(headings)
+    assert headings[0] == render.UNIFORM_TOPIC_FRAME.format("工业经济")

@@ -682,8 +682,10 @@ def test_export_refuses_overwrite_unless_confirmed(dirs):
             await pilot.press("n")
             await settle(pilot)
             assert path.read_text(encoding="utf-8") == "旧文件"
+            button = app.query_one("#export-go")
+            await wait_for(pilot, lambda: not button.has_class("-active"), "button ready")
             await pilot.press("enter")
-            await pilot.pause()
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm overwrite")
             await pilot.press("y")
             await wait_for(pilot, lambda: app.last_export is not None, "export")
             assert "覆盖测试会议" in path.read_text(encoding="utf-8")
@@ -708,7 +710,10 @@ def test_missing_slot_export_error_is_a_message_and_blanks_allowed(dirs):
             if app.last_export is None:
                 assert "地区" in text_of(app.query_one("#export-result", Static))
                 app.query_one("#export-blanks", Checkbox).value = True
-                app.query_one("#export-go").focus()
+                button = app.query_one("#export-go")
+                button.focus()
+                # a button ignores a second press during its short "pressed" effect
+                await wait_for(pilot, lambda: not button.has_class("-active"), "button ready")
                 await pilot.press("enter")
                 await wait_for(pilot, lambda: app.last_export is not None, "export with blanks")
                 assert any("【待补" in p for p in docx_paragraphs(app.last_export))

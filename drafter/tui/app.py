@@ -161,8 +161,11 @@ class DrafterApp(App[int]):
         self.run_worker(self._load_core, thread=True, group="load", exit_on_error=False)
         self.run_worker(self._load_structures, thread=True, group="corpus", exit_on_error=False)
         if self.draft_path is None and self.offer_resume:
-            records = session.recent_drafts()
-            if records:
+            records = [r for r in session.recent_drafts() if r.path != self.spec_path]
+            if records and self.touched:
+                # the writer has started typing: do not interrupt with a dialog
+                self.notify(f"有 {len(records)} 篇自动保存的草稿，可按 Ctrl+O 打开继续", timeout=8)
+            elif records:
                 from drafter.tui.screens import ResumeScreen
 
                 self.push_screen(ResumeScreen(records), self._resume_chosen)

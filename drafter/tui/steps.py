@@ -567,7 +567,7 @@ class ContentStep(Step):
         old = box.highlighted
         options = []
         for i, item in enumerate(items):
-            options.append(Option(Text(f"{i + 1}. {self.item_text(item)}")))
+            options.append(Option(Text(f"{i + 1}．{self.item_text(item)}")))
         if not options:
             options.append(Option(Text("（还没有内容：在右边搜索并回车加入，或“自拟一段”）"), disabled=True))
         box.set_options(options)
@@ -681,7 +681,7 @@ class ContentStep(Step):
         items = self.current_items() or []
         if index is None:
             return
-        text = Text(f"{index + 1}. {self.item_text(items[index])}")
+        text = Text(f"{index + 1}．{self.item_text(items[index])}")
         self.query_one("#content-items", SectionList).replace_option_prompt_at_index(index, text)
 
     def move_item(self, delta: int) -> None:
@@ -885,7 +885,7 @@ class PreviewStep(Step):
 
 # ---------------------------------------------------------------- 6 导出
 
-FORMAT_LABELS = {"docx": "Word 公文格式（.docx）", "md": "Markdown（.md）", "txt": "纯文本（.txt）"}
+FORMAT_LABELS = {"docx": "Word 公文（.docx）", "md": "Markdown（.md）", "txt": "纯文本（.txt）"}
 
 
 class ExportStep(Step):
@@ -901,7 +901,7 @@ class ExportStep(Step):
                     yield RadioButton(FORMAT_LABELS[fmt], value=fmt == "docx", name=fmt)
             yield Label("保存到")
             yield Input(id="export-path", placeholder="文件路径")
-            yield Checkbox("允许留空（未填的空以【待补：…】标出，便于以后补齐）", id="export-blanks")
+            yield Checkbox("允许留空（未填的空标为【待补：…】）", id="export-blanks")
             yield Button("导出 (回车)", id="export-go", variant="primary")
             yield ProgressBar(total=3, id="export-progress", show_eta=False)
             yield Static("", id="export-result")
@@ -951,7 +951,9 @@ class ExportStep(Step):
 
     def show_progress(self, done: int, message: str) -> None:
         self.query_one("#export-progress", ProgressBar).update(progress=done)
-        self.query_one("#export-result", Static).update(Text(message))
+        result = self.query_one("#export-result", Static)
+        result.update(Text(message))
+        result.scroll_visible()
 
     def focus_main(self) -> None:
         self.query_one("#export-go", Button).focus()

@@ -105,7 +105,10 @@ def _compose(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
     """Load YAML safely and return (data, {path: 1-based line})."""
     if len(text.encode("utf-8", errors="replace")) > MAX_SPEC_BYTES:
         raise DrafterError(f"文件过大（超过 {MAX_SPEC_BYTES // 1_000_000} MB），不像是讲话稿草稿", file)
-    loader = _SpecLoader(text)
+    try:
+        loader = _SpecLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise DrafterError(_reader_message(exc), file, _reader_line(text, exc)) from exc
     try:
         node = loader.get_single_node()
         if node is None:
@@ -118,6 +121,8 @@ def _compose(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
         line = mark.line + 1 if mark else None
         col = f"第 {mark.column + 1} 列：" if mark else ""
         raise DrafterError(f"YAML 语法错误（{col}{exc.problem or exc.context}）", file, line) from exc
+    except yaml.reader.ReaderError as exc:
+        raise DrafterError(_reader_message(exc), file, _reader_line(text, exc)) from exc
     except yaml.YAMLError as exc:
         raise DrafterError(f"YAML 格式错误：{exc}", file) from exc
     except RecursionError as exc:
@@ -125,6 +130,16 @@ def _compose(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
     finally:
         loader.dispose()
     return data, lines
+
+
+def _reader_message(exc: yaml.reader.ReaderError) -> str:
+    code = exc.character if isinstance(exc.character, int) else 0
+    return f"文件含有不允许的控制字符（U+{code:04X}），可能是二进制文件或编码错误，请另存为 UTF-8 文本"
+
+
+def _reader_line(text: str, exc: yaml.reader.ReaderError) -> int | None:
+    position = exc.position if isinstance(exc.position, int) else None
+    return None if position is None else text.count("\n", 0, position) + 1
 
 
 def _mark(node: yaml.Node, path: Path_, lines: dict[Path_, int], count: list[int]) -> None:

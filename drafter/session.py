@@ -50,7 +50,7 @@ STEP_KEYS = tuple(key for key, _ in STEPS)
 
 DONE = "done"
 ATTENTION = "attention"
-TODO = "todo"
+PENDING = "pending"
 
 EXPORT_FORMATS = ("docx", "md", "txt")
 
@@ -603,7 +603,7 @@ class StepStates:
 
 
 def step_states(draft: Draft, findings: Sequence[Any] = (), exported: bool = False) -> StepStates:
-    """State of each step: done, attention (with reasons, Chinese) or todo."""
+    """State of each step: done, attention (with reasons, Chinese) or pending."""
     reasons: dict[str, list[str]] = {key: [] for key in STEP_KEYS}
     for name, reason in meeting_problems(draft.meeting).items():
         reasons["meeting"].append(f"{name}：{reason}")
@@ -624,11 +624,11 @@ def step_states(draft: Draft, findings: Sequence[Any] = (), exported: bool = Fal
     states = {}
     for key in STEP_KEYS:
         if key == "export":
-            states[key] = DONE if exported else TODO
+            states[key] = DONE if exported else PENDING
         elif key in ("structure", "headings", "content", "preview") and not draft.sections:
-            states[key] = TODO
+            states[key] = PENDING
         elif key == "meeting" and not any((v or "").strip() for v in draft.meeting.values()):
-            states[key] = TODO
+            states[key] = PENDING
         else:
             states[key] = ATTENTION if reasons[key] else DONE
     return StepStates(states, reasons)

@@ -212,3 +212,13 @@ def test_read_draft_missing_file(tmp_path):
     with pytest.raises(DrafterError) as info:
         read_draft(tmp_path / "none.yaml")
     assert "不存在" in info.value.message
+
+
+def test_control_characters_give_a_chinese_message_with_the_line():
+    from drafter.draft import parse_draft
+
+    with pytest.raises(DrafterError) as info:
+        parse_draft("meeting:\n  会议名称: a\x00b\n", "nul.yaml")
+    assert info.value.file == "nul.yaml"
+    assert info.value.line == 2
+    assert "控制字符" in info.value.message

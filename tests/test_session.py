@@ -263,9 +263,9 @@ def test_finding_step_and_path():
 def test_step_states():
     empty = Draft()
     states = session.step_states(empty).states
-    assert states["meeting"] == session.TODO
-    assert states["structure"] == session.TODO
-    assert states["export"] == session.TODO
+    assert states["meeting"] == session.PENDING
+    assert states["structure"] == session.PENDING
+    assert states["export"] == session.PENDING
     draft = _draft()
     draft.opening = [DraftItem(text="开场")]
     states = session.step_states(draft).states

@@ -766,3 +766,67 @@ def test_structures_from_corpus_listed_with_counts_and_sources(dirs):
             assert "出现" in preview
 
     asyncio.run(run())
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_tui_command_errors_are_one_line_chinese(dirs):
+    missing = subprocess.run([sys.executable, "-m", "drafter", "tui", "没有这个文件.yaml"],
+                             capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert missing.returncode == 1
+    assert "没有这个文件.yaml" in missing.stderr and "文件不存在" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    no_tty = subprocess.run([sys.executable, "-m", "drafter"], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL)
+    assert no_tty.returncode == 1
+    assert "终端" in no_tty.stderr and "Traceback" not in no_tty.stderr
+
+
+def test_command_palette_runs_chinese_commands(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            dark = app.theme
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"切换主题")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.theme != dark, "theme switched")
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"打开")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            from drafter.tui.screens import OpenScreen
+
+            await wait_for(pilot, lambda: isinstance(app.screen, OpenScreen), "open dialog")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, OpenScreen)
+
+    asyncio.run(run())
+
+
+def test_export_to_missing_folder_is_a_message(dirs):
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            app.query_one("#meeting-0", Input).value = "路径测试会议"
+            app.query_one("#meeting-1", Input).value = "青山县"
+            await wait_for(pilot, lambda: app.phrasebank_ready and app.templates, "phrasebank")
+            app.choose_structure("t:plenary")
+            await wait_for(pilot, lambda: app.draft.sections, "sections")
+            app.action_go(5)
+            await pilot.pause()
+            box = app.query_one("#export-path", Input)
+            box.value = str(dirs / "没有这个文件夹" / "稿.docx")
+            box.focus()
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "导出失败" in text_of(app.query_one("#export-result", Static)), "error")
+            message = text_of(app.query_one("#export-result", Static))
+            assert "没有这个文件夹" in message
+            assert app.last_export is None and not app.exported
+
+    asyncio.run(run())

@@ -24,6 +24,8 @@ DRAFTER = shutil.which("drafter")
 class Tmux:
     def __init__(self, tmp: Path, width: int = 120, height: int = 40) -> None:
         self.name = f"drafter-test-{uuid.uuid4().hex[:8]}"
+        # a private tmux server: nothing else's sessions are touched, and nothing else touches ours
+        self.tmux = ["tmux", "-L", self.name]
         self.tmp = tmp
         self.width = width
         self.height = height
@@ -41,31 +43,31 @@ class Tmux:
         program = " ".join(shlex.quote(a) for a in (DRAFTER or "drafter", *args))
         command = f"cd {shlex.quote(str(self.tmp))} && exec env {exports} {program}"
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(self.width), "-y", str(self.height), command],
+            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", str(self.width), "-y", str(self.height), command],
             check=True,
         )
-        subprocess.run(["tmux", "set-option", "-t", self.name, "escape-time", "0"], check=False,
+        subprocess.run([*self.tmux, "set-option", "-t", self.name, "escape-time", "0"], check=False,
                        capture_output=True)
 
     def alive(self) -> bool:
-        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+        return subprocess.run([*self.tmux, "has-session", "-t", self.name], capture_output=True).returncode == 0
 
     def pid(self) -> int:
-        out = subprocess.run(["tmux", "list-panes", "-t", self.name, "-F", "#{pane_pid}"],
+        out = subprocess.run([*self.tmux, "list-panes", "-t", self.name, "-F", "#{pane_pid}"],
                              capture_output=True, text=True, check=True)
         return int(out.stdout.split()[0])
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
     def type(self, text: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, "-l", text], check=True)
         # A burst of text and a key in one read looks like a paste to the terminal driver;
         # a person (or an input method) commits text, then presses the next key.
         time.sleep(0.3)
 
     def screen(self) -> str:
-        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        out = subprocess.run([*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
         return out.stdout
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
@@ -79,7 +81,7 @@ class Tmux:
         raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{screen}")
 
     def stop(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
 
 @pytest.fixture

@@ -23,19 +23,20 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
 from drafter import session
 from drafter.errors import DrafterError
 from drafter.model import Draft
 from drafter.tui.base import Step
+from drafter.tui.keybar import KeyBar
 from drafter.tui.meeting import MeetingStep
 
 if TYPE_CHECKING:
     from drafter.tui.screens import KeyHelp, NewPhrase
 
-STATE_MARKS = {session.DONE: ("✓", "green"), session.ATTENTION: ("!", "yellow"), session.TODO: ("·", "dim")}
+STATE_MARKS = {session.DONE: ("✓", "green"), session.ATTENTION: ("!", "yellow"), session.PENDING: ("·", "dim")}
 
 # Keys that belong to widgets rather than to the app, for the help screen: (key, description, where).
 WIDGET_KEYS = (
@@ -47,6 +48,7 @@ WIDGET_KEYS = (
     ("Ctrl+C / Ctrl+X / Ctrl+V", "复制 / 剪切 / 粘贴", "通用"),
 )
 
+SEARCH_LIMIT = 30  # results shown per query (more only slows the list down)
 LINT_DELAY = 0.3  # seconds without changes before re-linting (typing never waits on it)
 
 GLOBAL_ACTIONS = {"save", "export_now", "prev_step", "next_step", "open", "go", "help"}
@@ -80,6 +82,11 @@ class DrafterApp(App[int]):
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))
     TITLE = "讲稿助手"
     ENABLE_COMMAND_PALETTE = True
+    # Focus the first field at once (one focus change less at start-up; each redraws the footer).
+    AUTO_FOCUS = "#meeting-0"
+    # Screen classes for small terminals (80×24): see app.tcss.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-roomy")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "帮助", id="help"),
@@ -143,14 +150,12 @@ class DrafterApp(App[int]):
             with ContentSwitcher(id="switcher", initial="meeting"):
                 # Only the first step now: the others are mounted once the first screen is up.
                 yield MeetingStep(id=MeetingStep.key)
-        yield Footer()
+        yield KeyBar(id="keybar")
 
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
-        self.start_draft()
-        self.refresh_sidebar()
-        self.update_topbar()
-        self.show_step("meeting")
+        self.start_draft()  # shows the draft in the first step and the sidebar
+        if self.draft_path is not None:
+            self.show_step("meeting")
         self.set_interval(0.4, self._tick)
 
     def on_ready(self) -> None:
@@ -657,7 +662,7 @@ class DrafterApp(App[int]):
 
         def work() -> None:
             try:
-                hits = index.search(query, role=role, function=function, topic=topic, limit=50)
+                hits = index.search(query, role=role, function=function, topic=topic, limit=SEARCH_LIMIT)
             except Exception as exc:
                 self.call_from_thread(self._internal_error, "搜索", exc)
                 return
@@ -865,7 +870,7 @@ class DrafterApp(App[int]):
         keys = []
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
-            if binding.key in "23456":
+            if binding.key in "23456" or binding.action == "command_palette":
                 continue
             display = binding.key_display or key_label(binding.key)
             description = "跳到第 1–6 步（不在输入框中时）" if binding.key == "1" else binding.description

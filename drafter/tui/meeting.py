@@ -62,7 +62,7 @@ class MeetingStep(Step):
         box = self.query_one(f"#meeting-{i}", Input)
         box.set_class(bool(reason), "-invalid")
         label = self.query_one(f"#reason-{i}", Static)
-        if getattr(label, "_reason", None) != (reason or ""):
+        if getattr(label, "_reason", "") != (reason or ""):
             label._reason = reason or ""  # type: ignore[attr-defined]
             label.update(Text(reason or "", style="red"))
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,7 +19,58 @@ from drafter.model import PHRASE_ROLES, ROLE_LABELS
 from drafter.session import DraftRecord
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class Dialog(ModalScreen):
+    """A centred dialog; the styles of every dialog."""
+
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+    }
+
+    .dialog {
+        width: 80%;
+        max-width: 100;
+        height: auto;
+        max-height: 90%;
+        border: thick $primary;
+        background: $surface;
+        padding: 1 2;
+    }
+
+    .dialog-text {
+        height: auto;
+        margin-bottom: 1;
+    }
+
+    .dialog-buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+
+    .dialog-buttons Button {
+        margin-left: 2;
+    }
+
+    .help-dialog {
+        height: 90%;
+    }
+
+    #help-scroll {
+        height: 1fr;
+    }
+
+    #resume-list, #open-recent {
+        height: auto;
+        max-height: 14;
+    }
+
+    #add-text {
+        height: 6;
+    }
+    """
+
+
+class ConfirmScreen(Dialog):
     """A yes/no question; dismisses with True for yes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -57,7 +109,7 @@ class KeyHelp:
     where: str
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog):
     """F1: every key of the app, grouped by where it works."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "close", "关闭")]
@@ -74,7 +126,8 @@ class HelpScreen(ModalScreen[None]):
             if entry.where != where:
                 where = entry.where
                 text.append(f"\n{where}\n", style="bold underline")
-            text.append(f"  {entry.key:<18}", style="bold")
+            pad = max(1, 20 - cell_len(entry.key))
+            text.append(f"  {entry.key}{' ' * pad}", style="bold")
             text.append(f"{entry.description}\n")
         text.append("\n按 Esc 或 F1 关闭。命令面板（Ctrl+P）中有：保存、导出、新建、打开、加入素材库、切换主题。\n")
         with Vertical(classes="dialog help-dialog"):
@@ -93,7 +146,7 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ResumeScreen(ModalScreen[DraftRecord | None]):
+class ResumeScreen(Dialog):
     """Offer the recent autosaved drafts; None means start a new one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "new", "新建讲稿")]
@@ -124,7 +177,7 @@ class ResumeScreen(ModalScreen[DraftRecord | None]):
         self.dismiss(None)
 
 
-class OpenScreen(ModalScreen[str | None]):
+class OpenScreen(Dialog):
     """Open a draft spec: type a path or pick a recent autosaved draft."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "取消")]
@@ -169,7 +222,7 @@ class NewPhrase:
     topics: list[str]
 
 
-class AddPhraseScreen(ModalScreen[NewPhrase | None]):
+class AddPhraseScreen(Dialog):
     """加入素材库: the selected text, its role, function and topics."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "取消"), Binding("ctrl+s", "submit", "加入")]

@@ -34,6 +34,125 @@ from drafter.model import MEETING_FIELDS, PHRASE_ROLES, ROLE_LABELS, SECTION_ROL
 from drafter.tui.base import Step, fill_preview
 from drafter.tui.meeting import MeetingStep
 
+
+class WideStep(Step):
+    """Steps 2–6: two columns of lists; their styles load with them (not at start-up)."""
+
+    DEFAULT_CSS = """
+    .columns {
+        height: 1fr;
+    }
+
+    .column {
+        width: 1fr;
+        height: 100%;
+        padding-right: 1;
+    }
+
+    .column-wide {
+        width: 2fr;
+        height: 100%;
+        border: round $primary 40%;
+    }
+
+    #structure-preview, #headings-lint {
+        height: auto;
+        max-height: 10;
+        border: round $secondary 40%;
+        padding: 0 1;
+    }
+
+    .buttons, .filters {
+        height: auto;
+    }
+
+    .buttons Button {
+        width: auto;
+        min-width: 6;
+        margin-right: 1;
+    }
+
+    .buttons Select {
+        width: 1fr;
+        min-width: 12;
+        margin-right: 1;
+    }
+
+    .filters Select {
+        width: 1fr;
+    }
+
+    .count-input {
+        width: 8;
+    }
+
+    #content-parts {
+        height: 7;
+    }
+
+    #content-items {
+        height: 1fr;
+    }
+
+    #content-slots {
+        height: auto;
+        max-height: 6;
+    }
+
+    .slot-row {
+        height: 1;
+    }
+
+    .slot-label {
+        width: 10;
+    }
+
+    .slot-input {
+        width: 1fr;
+    }
+
+    #content-text {
+        height: 6;
+    }
+
+    #preview-md {
+        padding: 0 1;
+    }
+
+    #export-form {
+        height: 1fr;
+    }
+
+    #export-form Label {
+        margin-top: 1;
+    }
+
+    #export-format {
+        layout: horizontal;
+        height: auto;
+        width: 100%;
+    }
+
+    #export-format RadioButton {
+        width: auto;
+        margin-right: 1;
+    }
+
+    #export-go {
+        margin-top: 1;
+    }
+
+    #export-progress {
+        margin-top: 1;
+    }
+
+    #export-result {
+        height: auto;
+        margin-top: 1;
+    }
+    """
+
+
 # ---------------------------------------------------------------- 2 选择结构
 
 
@@ -65,7 +184,7 @@ class SectionList(OptionList):
             step.remove_item()
 
 
-class StructureStep(Step):
+class StructureStep(WideStep):
     key = "structure"
     title = "选择结构"
 
@@ -266,7 +385,7 @@ class StructureStep(Step):
 # ---------------------------------------------------------------- 3 标题
 
 
-class HeadingsStep(Step):
+class HeadingsStep(WideStep):
     key = "headings"
     title = "标题"
 
@@ -288,13 +407,12 @@ class HeadingsStep(Step):
                 yield Input(id="headings-input", placeholder="输入标题")
                 yield Label("素材库中的标题（回车选用）")
                 yield OptionList(id="headings-options", markup=False)
-                yield Label("生成排比标题（如 强化X意识 × N，作为本节的子标题）")
+                yield Label("生成排比子标题（如 强化X意识 × N）")
                 with Horizontal(classes="buttons"):
                     yield Select([], id="headings-set", prompt="选择标题组", compact=True)
-                    yield Input("5", id="headings-count", type="integer", classes="count-input")
-                with Horizontal(classes="buttons"):
-                    yield Checkbox("改为替换本节及同级标题", id="headings-siblings", compact=True)
+                    yield Input("5", id="headings-count", type="integer", classes="count-input", compact=True)
                     yield Button("生成", id="headings-generate", compact=True)
+                yield Checkbox("改为替换本节及同级标题", id="headings-siblings", compact=True)
 
     def refresh_from_draft(self) -> None:
         app = self.drafter
@@ -315,7 +433,7 @@ class HeadingsStep(Step):
             box.highlighted = min(highlighted or 0, len(self.paths) - 1)
         sets = self.query_one("#headings-set", Select)
         current = sets.value
-        set_options = [(f"{hs.frame}（{'/'.join(hs.items)}）", hs_id) for hs_id, hs in app.heading_sets.items()]
+        set_options = [(f"{hs.frame} ×{len(hs.items)}", hs_id) for hs_id, hs in app.heading_sets.items()]
         sets.set_options(set_options)
         if isinstance(current, str) and current in app.heading_sets:
             sets.value = current
@@ -461,7 +579,7 @@ class HeadingsStep(Step):
 # ---------------------------------------------------------------- 4 内容
 
 
-class ContentStep(Step):
+class ContentStep(WideStep):
     key = "content"
     title = "内容"
 
@@ -483,7 +601,7 @@ class ContentStep(Step):
                     yield Button("上移", id="content-up", compact=True)
                     yield Button("下移", id="content-down", compact=True)
                     yield Button("删除", id="content-remove", compact=True)
-                    yield Button("自拟一段", id="content-free", compact=True)
+                    yield Button("自拟", id="content-free", compact=True, tooltip="新增一段自己写的文字")
                     yield Button("加入素材库", id="content-add-phrase", compact=True)
                 yield Vertical(id="content-slots")
                 yield TextArea("", id="content-text", soft_wrap=True, read_only=True)
@@ -833,7 +951,7 @@ class ContentStep(Step):
 # ---------------------------------------------------------------- 5 预览与检查
 
 
-class PreviewStep(Step):
+class PreviewStep(WideStep):
     key = "preview"
     title = "预览与检查"
 
@@ -885,10 +1003,10 @@ class PreviewStep(Step):
 
 # ---------------------------------------------------------------- 6 导出
 
-FORMAT_LABELS = {"docx": "Word 公文（.docx）", "md": "Markdown（.md）", "txt": "纯文本（.txt）"}
+FORMAT_LABELS = {"docx": "Word 公文 .docx", "md": "Markdown .md", "txt": "纯文本 .txt"}
 
 
-class ExportStep(Step):
+class ExportStep(WideStep):
     key = "export"
     title = "导出"
 

@@ -83,10 +83,20 @@ DRAFTER_APP = textwrap.dedent(
 )
 
 
-def _env(user_dir: str) -> dict[str, str]:
+def _env(user_dir: str, pycache: str | None = None) -> dict[str, str]:
+    """The environment of both apps.  With ``pycache``, both read and write bytecode there.
+
+    A development shell may set PYTHONDONTWRITEBYTECODE: then drafter's modules were compiled from
+    source at every start while Textual's come precompiled from site-packages, which no installed
+    copy of drafter does.  A shared cache prefix (filled by the warm-up runs) gives both apps
+    bytecode for every module, as on a writer's machine.
+    """
     env = dict(os.environ)
     env["DRAFTER_USER_DIR"] = user_dir
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache
     return env
 
 
@@ -120,10 +130,11 @@ def _start_once(code: str, env: dict[str, str], wait: bool = False) -> tuple[flo
 
 
 def measure_start(rounds: int) -> dict:
-    with tempfile.TemporaryDirectory() as user_dir:
-        env = _env(user_dir)
-        _start_once(BARE_APP, env)  # warm the OS file cache for both
-        _start_once(DRAFTER_APP, env)
+    with tempfile.TemporaryDirectory() as user_dir, tempfile.TemporaryDirectory() as pycache:
+        env = _env(user_dir, pycache)
+        for _ in range(2):  # warm the OS file cache and the bytecode cache for both
+            _start_once(BARE_APP, env)
+            _start_once(DRAFTER_APP, env)
         bare, drafter = [], []
         for _ in range(rounds):
             bare.append(_start_once(BARE_APP, env)[0])

@@ -9,10 +9,8 @@ from and where it was last exported.  The profile (地区, 讲话人, 职务) li
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -121,11 +119,11 @@ def load_profile() -> dict[str, str]:
 
     A damaged profile file raises ``DrafterError`` naming it.
     """
-    import yaml
-
     path = profile_path()
     if not path.exists():
         return {}
+    import yaml  # only when there is a profile (start-up time)
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -192,6 +190,8 @@ class DraftRecord:
 def new_autosave_path(now: float | None = None) -> Path:
     """A fresh file name for a new draft under ``user_drafts_dir()``."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now if now is not None else time.time()))
+    import secrets  # imported when first needed (start-up time)
+
     return user_drafts_dir() / f"{stamp}-{secrets.token_hex(3)}.yaml"
 
 
@@ -499,12 +499,14 @@ def roles_of_template(roles: Sequence[str]) -> tuple[str, ...]:
 
 def closest_template(roles: Sequence[str], templates: Sequence[Any]) -> Any | None:
     """The template whose section roles are most like ``roles`` (exact match first)."""
+    from difflib import SequenceMatcher
+
     wanted = roles_of_template(roles)
     best = None
     best_score = -1.0
     for info in templates:
         have = roles_of_template(getattr(info, "roles", ()) or ())
-        score = 2.0 if have == wanted else difflib.SequenceMatcher(a=have, b=wanted).ratio()
+        score = 2.0 if have == wanted else SequenceMatcher(a=have, b=wanted).ratio()
         if score > best_score:
             best, best_score = info, score
     return best
@@ -635,6 +637,23 @@ def step_states(draft: Draft, findings: Sequence[Any] = (), exported: bool = Fal
 
 
 # ---------------------------------------------------------------- export
+
+
+_BLANK = re.compile(r"【待补：([^】\n]+)】")
+
+
+def missing_values(text: str) -> list[str]:
+    """The names of the blanks in a text rendered with ``allow_blanks`` (【待补：地区】), in order, once each."""
+    names: list[str] = []
+    for match in _BLANK.finditer(text):
+        if match.group(1) not in names:
+            names.append(match.group(1))
+    return names
+
+
+def missing_meeting_fields(names: Sequence[str]) -> list[str]:
+    """Those of ``names`` that are meeting fields (filled on the 会议信息 step)."""
+    return [n for n in names if n in MEETING_FIELDS]
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')

@@ -216,11 +216,6 @@ def test_alias_bomb_draft(user_dir: Path) -> None:
     assert not (user_dir / "out.docx").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="drafter/draft.py _compose(): `_SpecLoader(text)` is built outside the try, so yaml.reader.ReaderError "
-    "for a control character escapes: `drafter draft`/`lint` print 内部错误：ReaderError … (exit 70)",
-)
 @pytest.mark.parametrize(("command", "code"), [("draft", 1), ("lint", 2)])
 def test_control_character_in_spec(user_dir: Path, command: str, code: int) -> None:
     spec = BAD / "control_char_spec.yaml"

@@ -171,14 +171,6 @@ def _parse_spec(text: str) -> None:
         assert p.file == "spec.yaml"
 
 
-_READER_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="drafter/draft.py _compose(): `_SpecLoader(text)` is built outside the try, so yaml.reader.ReaderError "
-    "(a control character such as U+0000/U+0001) escapes parse_draft; the CLI shows 内部错误 (exit 70)",
-)
-
-
-@_READER_BUG
 @SETTINGS
 @given(st.text(max_size=400))
 @example("title: \"a\x01b\"\n")
@@ -214,7 +206,6 @@ def test_parse_draft_near_valid_specs(data: dict) -> None:
     _parse_spec(_dump(data))
 
 
-@_READER_BUG
 @SETTINGS
 @given(st.binary(max_size=300))
 @example(b"\x00")

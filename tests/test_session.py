@@ -301,3 +301,18 @@ def test_state_file_is_yaml(user_dir):
     session.autosave(_draft(), spec)
     data = yaml.safe_load(session.state_path(spec).read_text(encoding="utf-8"))
     assert data["title"] == "县政府全体会议"
+
+
+def test_missing_values_names_each_blank_once_in_order():
+    text = "【待补：地区】召开会议……【待补：讲话人】强调，【待补：地区】要抓落实。【待补】不算"
+    assert session.missing_values(text) == ["地区", "讲话人"]
+    assert session.missing_meeting_fields(["某项目", "地区", "讲话人"]) == ["地区", "讲话人"]
+    assert session.missing_values("没有空") == []
+
+
+def test_step_states_use_pending_not_todo():
+    from drafter.model import Draft
+
+    states = session.step_states(Draft()).states
+    assert set(states.values()) <= {session.DONE, session.ATTENTION, session.PENDING}
+    assert session.PENDING == "pending"

@@ -21,6 +21,7 @@ from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextAre
 from drafter import session
 from drafter.tui.app import DrafterApp
 from drafter.tui.screens import AddPhraseScreen, ConfirmScreen, HelpScreen, ResumeScreen
+from drafter.tui.steplist import StepList
 
 SIZE = (120, 40)
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,6 +133,47 @@ def test_fast_path_to_docx_in_at_most_40_keys(dirs):
             await pilot.press("ctrl+q")
             await pilot.pause()
         assert app.return_code == 0
+
+    asyncio.run(run())
+
+
+def test_fast_path_without_region_offers_to_fill_or_leave_blank(dirs):
+    """地区 left empty: 会议信息 marks it as needed; export asks, one key to leave it blank."""
+    from drafter.tui.screens import MissingValuesScreen
+
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            keys = KeyCounter(pilot)
+            await keys.type("县政府全体会议")
+            await keys.press("ctrl+n")
+            await wait_for(pilot, lambda: app.templates, "templates")
+            await keys.press("enter")
+            await wait_for(pilot, lambda: app.draft.sections, "prefilled draft")
+            # the chosen phrases use 地区: the first step says so once the draft is checked
+            meeting = app.query_one("#meeting")
+            await wait_for(pilot, lambda: "地区" in meeting.needed, "地区 marked as needed")
+            assert "内容要用到" in text_of(app.query_one("#meeting-reasons", Static)).split("\n")[2]
+            assert app.query_one("#steps", StepList).prompts[0].plain.startswith("!")
+            await keys.press("6")
+            await keys.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, MissingValuesScreen), "missing-values dialog")
+            assert "地区" in text_of(app.screen.query_one(".dialog-text", Static))
+            assert app.last_export is None
+            # F: back to 会议信息, in the 地区 field
+            await keys.press("f")
+            await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "meeting-1", "地区 focused")
+            assert app.current_step == "meeting"
+            # export again (Ctrl+T: digits would be typed into the field) and leave it blank this time (B)
+            await keys.press("ctrl+t")
+            await wait_for(pilot, lambda: isinstance(app.screen, MissingValuesScreen), "missing-values dialog")
+            await keys.press("b")
+            await wait_for(pilot, lambda: app.last_export is not None, "export")
+            assert keys.count <= 40, keys.count
+            text = "\n".join(docx_paragraphs(app.last_export))
+            assert "【待补：地区】" in text
+            assert "县政府全体会议" in text
+            app._quit_confirmed = True
 
     asyncio.run(run())
 
@@ -290,22 +332,27 @@ def test_meeting_validation_reason_beside_field(dirs):
     async def run() -> None:
         app = app_for_test()
         async with app.run_test(size=SIZE) as pilot:
-            reason_name = app.query_one("#reason-0", Static)
-            assert "必填" in text_of(reason_name)
+            step = app.query_one("#meeting")
+            reasons = app.query_one("#meeting-reasons", Static)
+            assert "必填" in step.reason(0)
+            assert text_of(reasons).split("\n")[0].startswith("必填")  # on the line of 会议名称
             await pilot.press(*"县政府常务会议")
-            assert text_of(reason_name) == ""
+            assert step.reason(0) == ""
+            assert "必填" not in text_of(reasons)
             date = app.query_one("#meeting-4", Input)
             date.focus()
             await pilot.press(*"2024-13-01")
-            reason = app.query_one("#reason-4", Static)
-            assert "2024年3月1日" in text_of(reason)
+            assert "2024年3月1日" in step.reason(4)
+            assert text_of(reasons).split("\n")[8].startswith("格式应为")  # on the line of 日期
+            assert "2024年3月1日" in text_of(app.query_one("#meeting-next", Static))  # in full below
             assert date.has_class("-invalid")
             for _ in range(5):
                 await pilot.press("backspace")
             await pilot.press(*"03-01")
-            assert text_of(reason) == ""
+            assert step.reason(4) == ""
+            assert not date.has_class("-invalid")
             assert app.draft.meeting["日期"] == "2024年3月1日"
-            assert app.query_one("#steps", OptionList).options[0].prompt.plain.startswith("✓")
+            assert app.query_one("#steps", StepList).prompts[0].plain.startswith("✓")
 
     asyncio.run(run())
 
@@ -323,13 +370,31 @@ def test_profile_fills_fields_next_time(dirs):
     async def second() -> None:
         app = app_for_test(resume=False)
         async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            # the profile is read right after the first paint
+            await wait_for(pilot, lambda: app.query_one("#meeting-1", Input).value, "profile filled in")
             values = [app.query_one(f"#meeting-{i}", Input).value for i in range(4)]
             assert values == ["", "青山县", "李四", "副县长"]
+            assert app.draft.meeting["地区"] == "青山县"
             assert app.focused is app.query_one("#meeting-0", Input)
+
+    async def typed_before_profile() -> None:
+        # the profile is read after the first paint: what the writer typed by then is kept
+        app = app_for_test(resume=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.query_one("#meeting-1", Input).value, "profile filled in")
+            app.new_draft(profile=False)
+            app._profile_pending = True
+            app.query_one("#meeting-1", Input).value = "白水县"
+            await pilot.pause()
+            app._fill_profile()
+            await pilot.pause()
+            values = [app.query_one(f"#meeting-{i}", Input).value for i in range(4)]
+            assert values == ["", "白水县", "李四", "副县长"]
+            assert app.draft.meeting["地区"] == "白水县" and app.draft.meeting["讲话人"] == "李四"
 
     asyncio.run(first())
     asyncio.run(second())
+    asyncio.run(typed_before_profile())
 
 
 def test_first_screen_interactive_before_phrasebank_loads(dirs, monkeypatch):
@@ -379,7 +444,7 @@ def test_steps_reachable_any_time_and_sidebar(dirs):
     async def run() -> None:
         app = app_for_test()
         async with app.run_test(size=SIZE) as pilot:
-            sidebar = app.query_one("#steps", OptionList)
+            sidebar = app.query_one("#steps", StepList)
             sidebar.focus()
             for i, key in enumerate(session.STEP_KEYS):
                 sidebar.focus()
@@ -390,8 +455,21 @@ def test_steps_reachable_any_time_and_sidebar(dirs):
             await pilot.click("#steps", offset=(4, 1))
             await pilot.pause()
             assert app.current_step == "meeting"
-            labels = [o.prompt.plain for o in sidebar.options]
+            assert app.focused is not sidebar  # a click opens the step, focus in it
+            labels = [prompt.plain for prompt in sidebar.prompts]
             assert [label.split(" ", 2)[2] for label in labels] == [label for _, label in session.STEPS]
+            # the sidebar by keyboard: ↓ shows the next step and stays in the sidebar; Enter goes into it
+            sidebar.focus()
+            await pilot.pause()
+            await pilot.press("down", "down")
+            await wait_for(pilot, lambda: app.current_step == "headings", "headings shown")
+            assert app.focused is sidebar and sidebar.highlighted == 2
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.focused is not sidebar, "focus in the step")
+            assert app.current_step == "headings"
+            await pilot.press("ctrl+n")
+            await wait_for(pilot, lambda: sidebar.highlighted == 3, "sidebar follows the step")
+            assert "内容" in str(sidebar.render())
 
     asyncio.run(run())
 
@@ -705,18 +783,23 @@ def test_missing_slot_export_error_is_a_message_and_blanks_allowed(dirs):
             app.action_go(5)
             await pilot.pause()
             await pilot.press("enter")
-            await wait_for(pilot, lambda: "导出失败" in text_of(app.query_one("#export-result", Static))
-                           or app.last_export is not None, "export attempt")
-            if app.last_export is None:
-                assert "地区" in text_of(app.query_one("#export-result", Static))
-                app.query_one("#export-blanks", Checkbox).value = True
-                button = app.query_one("#export-go")
-                button.focus()
-                # a button ignores a second press during its short "pressed" effect
-                await wait_for(pilot, lambda: not button.has_class("-active"), "button ready")
-                await pilot.press("enter")
-                await wait_for(pilot, lambda: app.last_export is not None, "export with blanks")
-                assert any("【待补" in p for p in docx_paragraphs(app.last_export))
+            from drafter.tui.screens import MissingValuesScreen
+
+            # no traceback, no half-written file: a question naming the blank
+            await wait_for(pilot, lambda: isinstance(app.screen, MissingValuesScreen), "missing-values dialog")
+            assert "地区" in text_of(app.query_one("#export-result", Static))
+            assert app.last_export is None
+            await pilot.press("escape")  # cancel: nothing exported, back on 导出
+            assert not isinstance(app.screen, MissingValuesScreen)
+            assert app.current_step == "export" and app.last_export is None
+            # ticking 允许留空 exports without asking
+            app.query_one("#export-blanks", Checkbox).value = True
+            button = app.query_one("#export-go")
+            button.focus()
+            await pilot.pause()
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.last_export is not None, "export with blanks")
+            assert any("【待补" in p for p in docx_paragraphs(app.last_export))
 
     asyncio.run(run())
 
@@ -828,5 +911,64 @@ def test_export_to_missing_folder_is_a_message(dirs):
             message = text_of(app.query_one("#export-result", Static))
             assert "没有这个文件夹" in message
             assert app.last_export is None and not app.exported
+
+    asyncio.run(run())
+
+
+# ---------------------------------------------------------------- type-ahead
+
+
+def _burst(app: DrafterApp, keys: list[str]) -> None:
+    """Post keys to the app in one go, as a terminal delivers fast typing (or a paste of keystrokes).
+
+    Pilot.press waits after each key; a real terminal does not, so keys queue up behind a focus change.
+    """
+    from textual import events
+
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(key, key))
+        else:
+            app.post_message(events.Key(key, None))
+
+
+def test_type_ahead_lands_in_the_field_with_focus(dirs):
+    """Keys typed right after Enter/Tab go to the next field, however many are already queued."""
+
+    async def run() -> None:
+        app = app_for_test(resume=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.focused is app.query_one("#meeting-0", Input)
+            _burst(app, [*"甲会议", "enter", *"青山县", "tab", *"李四", "enter", *"县长x", "backspace", "shift+tab", "end",
+                         *"同志"])
+            await settle(pilot)
+            values = [app.query_one(f"#meeting-{i}", Input).value for i in range(4)]
+            assert values == ["甲会议", "青山县", "李四同志", "县长"]
+            assert app.focused is app.query_one("#meeting-2", Input)
+
+    asyncio.run(run())
+
+
+def test_key_bar_follows_focus_and_keys_are_clickable(dirs):
+    async def run() -> None:
+        app = app_for_test(resume=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            bar = app.query_one("#keybar", Static)
+            text = text_of(bar)
+            for label in ("帮助", "保存", "导出", "上一步", "下一步", "退出", "命令"):
+                assert label in text, label
+            assert "切换步骤" not in text  # digits are typed into the focused field
+            app.query_one("#steps", StepList).focus()
+            await pilot.pause()
+            text = text_of(bar)
+            assert "1-6 切换步骤" in text
+            # a click on "导出" runs Ctrl+T, as a Footer key would
+            from rich.cells import cell_len
+
+            x = cell_len(text[:text.index("^t")])  # in cells: the Chinese labels before it are two wide
+            assert await pilot.click("#keybar", offset=(x + 1, 0))
+            await wait_for(pilot, lambda: app.current_step == "export", "export step")
 
     asyncio.run(run())

@@ -94,9 +94,7 @@ def tmux(tmp_path):
 
 def test_real_drafter_fast_path_exports_docx(tmux, tmp_path):
     tmux.start()
-    # Type once the phrasebank has loaded (素材库 N 条): while jieba loads, keys typed ahead of a
-    # focus change may land in the previous field.
-    tmux.wait_for("条　F1")
+    tmux.wait_for("会议信息")  # type at once; the phrasebank loads meanwhile
     tmux.type("县政府全体会议")
     tmux.keys("Enter")
     tmux.type("青山县")
@@ -120,6 +118,25 @@ def test_real_drafter_fast_path_exports_docx(tmux, tmp_path):
     while tmux.alive() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not tmux.alive()
+
+
+def test_real_drafter_type_ahead_while_loading(tmux, tmp_path):
+    """Typing at once, before the phrasebank and jieba have loaded: each key lands in the field it was meant for."""
+    tmux.start()
+    tmux.wait_for("会议信息")  # the first screen, not the loaded phrasebank
+    for text, key in (("甲会议", "Enter"), ("青山县", "Tab"), ("李四", "Enter"), ("县长x", "BSpace")):
+        subprocess.run([*tmux.tmux, "send-keys", "-t", tmux.name, "-l", text], check=True)
+        tmux.keys(key)  # no pause: the key follows the text as fast as tmux sends it
+    screen = tmux.wait_for("条　F1")
+    rows = {}
+    for line in screen.splitlines():
+        form = line.split("│")[2].split() if line.count("│") >= 2 else []  # right of the sidebar
+        if len(form) >= 2 and form[0] in ("会议名称*", "地区", "讲话人", "职务"):
+            rows[form[0]] = form[1]
+    assert rows == {"会议名称*": "甲会议", "地区": "青山县", "讲话人": "李四", "职务": "县长"}, screen
+    tmux.keys("C-q")
+    tmux.wait_for("确定退出吗")
+    tmux.keys("y")
 
 
 def test_real_drafter_80x24_wide_characters(tmp_path):

@@ -17,14 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, OptionList, Static
-from textual.widgets.option_list import Option
 
 from drafter import session
 from drafter.errors import DrafterError
@@ -32,6 +30,7 @@ from drafter.model import Draft
 from drafter.tui.base import Step
 from drafter.tui.keybar import KeyBar
 from drafter.tui.meeting import MeetingStep
+from drafter.tui.steplist import StepList
 
 if TYPE_CHECKING:
     from drafter.tui.screens import KeyHelp, NewPhrase
@@ -97,6 +96,10 @@ class DrafterApp(App[int]):
         Binding("ctrl+o", "open", "打开", priority=True, id="open", show=False),
         Binding("ctrl+q", "quit", "退出", priority=True, id="quit"),
         Binding("ctrl+p", "command_palette", "命令", priority=True, show=False, id="palette"),
+        # Tab moves the focus in the app's own loop, before the keys typed after it are forwarded
+        # (as a screen binding it would run only once the key had bubbled up: type-ahead was lost).
+        Binding("tab", "app.focus_next", "下一项", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "上一项", show=False, priority=True),
         Binding("1", "go(0)", "切换步骤", key_display="1-6", id="step1"),
         Binding("2", "go(1)", "第2步", show=False),
         Binding("3", "go(2)", "第3步", show=False),
@@ -141,12 +144,14 @@ class DrafterApp(App[int]):
         self._crash: str | None = None
         self._quit_confirmed = False
         self._last_change = 0.0
+        self._profile_pending = False
+        self.needed_meeting: list[str] = []
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Static("", id="topbar")
         with Horizontal(id="body"):
-            yield OptionList(id="steps", markup=False)
+            yield StepList(self._step_chosen, id="steps")
             with ContentSwitcher(id="switcher", initial="meeting"):
                 # Only the first step now: the others are mounted once the first screen is up.
                 yield MeetingStep(id=MeetingStep.key)
@@ -163,6 +168,7 @@ class DrafterApp(App[int]):
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        self._fill_profile()
         self.run_worker(self._load_core, thread=True, group="load", exit_on_error=False)
         self.run_worker(self._load_structures, thread=True, group="corpus", exit_on_error=False)
         if self.draft_path is None and self.offer_resume:
@@ -179,18 +185,44 @@ class DrafterApp(App[int]):
         if self.draft_path is not None:
             if self.open_path(self.draft_path):
                 return
-        self.new_draft()
+        # The profile (a YAML file) is read once the first screen is up: see _fill_profile.
+        self.new_draft(profile=False)
+        self._profile_pending = True
 
-    def new_draft(self) -> None:
+    def _read_profile(self) -> dict[str, str]:
         try:
-            profile = session.load_profile()
+            return session.load_profile()
         except DrafterError as exc:
             self.notify(str(exc), severity="warning", markup=False)
-            profile = {}
-        self.set_draft(session.blank_draft(profile), spec=None, origin=None, exported=False)
+            return {}
+
+    def new_draft(self, *, profile: bool = True) -> None:
+        self._profile_pending = False
+        values = self._read_profile() if profile else {}
+        self.set_draft(session.blank_draft(values), spec=None, origin=None, exported=False)
+
+    def _fill_profile(self) -> None:
+        """Fill the start-up draft's empty 地区/讲话人/职务 from the saved profile.
+
+        Fields the writer has typed into meanwhile keep what they typed.
+        """
+        if not self._profile_pending:
+            return
+        self._profile_pending = False
+        profile = self._read_profile()
+        filled = session.apply_profile(self.draft.meeting, profile)
+        if filled == self.draft.meeting:
+            return
+        self.draft.meeting.update(filled)
+        if meeting := self.step("meeting"):
+            meeting.refresh_from_draft()
+        self.refresh_sidebar()
+        self.update_topbar()
 
     def set_draft(self, draft: Draft, *, spec: Path | None, origin: Path | None, exported: bool) -> None:
         self.draft = draft
+        self._profile_pending = False
+        self.needed_meeting = []
         self.spec_path = spec
         self.origin = origin
         self.exported = exported
@@ -422,20 +454,26 @@ class DrafterApp(App[int]):
             speech = render_speech(draft, bank, allow_blanks=True)
             findings = lint_speech(speech, year=session.meeting_year(draft.meeting), draft=True)
             markdown = speech_to_markdown(speech)
+            missing = session.missing_values(markdown)
         except DrafterError as exc:
             from drafter.lint import Finding
 
             findings = [Finding("render", "error", exc.message, exc.file or "草稿", exc.line)]
             markdown = f"**无法生成全文**：{exc}"
+            missing = []
         except Exception as exc:
             self.call_from_thread(self._internal_error, "检查草稿", exc)
             return
-        self.call_from_thread(self._lint_done, findings, markdown)
+        self.call_from_thread(self._lint_done, findings, markdown, missing)
 
-    def _lint_done(self, findings: list[Any], markdown: str) -> None:
+    def _lint_done(self, findings: list[Any], markdown: str, missing: list[str] | None = None) -> None:
         self.findings = findings
         self.markdown = markdown
         self.lint_ready = True
+        # meeting fields the chosen phrases use but that are empty: marked on the 会议信息 step
+        self.needed_meeting = session.missing_meeting_fields(missing or [])
+        if meeting := self.step("meeting"):
+            meeting.show_needed(set(self.needed_meeting))
         self.refresh_sidebar()
         if headings := self.step("headings"):
             headings.show_lint()
@@ -447,24 +485,23 @@ class DrafterApp(App[int]):
     # ------------------------------------------------------------ sidebar and steps
     def refresh_sidebar(self) -> None:
         try:
-            box = self.query_one("#steps", OptionList)
-        except Exception:
+            box = self.query_one("#steps", StepList)
+        except NoMatches:
             return
         states = session.step_states(self.draft, self.findings if self.lint_ready else [], self.exported)
-        options = []
+        needed = [n for n in self.needed_meeting if not (self.draft.meeting.get(n) or "").strip()]
+        if needed and self.lint_ready:
+            states.states["meeting"] = session.ATTENTION
+            states.reasons["meeting"].append(f"所选内容要用到：{'、'.join(needed)}")
+        steps = []
         for i, (key, label) in enumerate(session.STEPS):
             mark, style = STATE_MARKS[states.states[key]]
             text = Text()
             text.append(f"{mark} ", style=style)
             text.append(f"{i + 1} {label}")
-            options.append(Option(text, id=key))
+            steps.append((key, text))
         self.step_reasons = states.reasons
-        if [o.prompt for o in box.options] == [o.prompt for o in options]:
-            return
-        highlighted = box.highlighted
-        with box.prevent(OptionList.OptionHighlighted):
-            box.set_options(options)
-            box.highlighted = highlighted if highlighted is not None else 0
+        box.set_steps(steps)
 
     def update_topbar(self) -> None:
         text = Text()
@@ -515,25 +552,16 @@ class DrafterApp(App[int]):
         switcher.current = key
         step = self.query_one(f"#{key}", Step)
         step.refresh_from_draft()
-        box = self.query_one("#steps", OptionList)
-        with box.prevent(OptionList.OptionHighlighted):
-            box.highlighted = session.STEP_KEYS.index(key)
+        self.query_one("#steps", StepList).highlight(session.STEP_KEYS.index(key))
         if focus:
             step.focus_main()
         if then is not None:
             then(step)
 
-    @on(OptionList.OptionSelected, "#steps")
-    def _step_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.show_step(event.option.id)
-
-    @on(OptionList.OptionHighlighted, "#steps")
-    def _step_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if event.option.id and event.option.id != self.current_step:
-            self.show_step(event.option.id, focus=False)
+    def _step_chosen(self, key: str, focus: bool) -> None:
+        """The sidebar moved (focus=False: show the step, stay in the sidebar) or chose (Enter, click)."""
+        if focus or key != self.current_step:
+            self.show_step(key, focus=focus)
 
     def action_go(self, index: int) -> None:
         self.show_step(session.STEP_KEYS[index])
@@ -709,7 +737,23 @@ class DrafterApp(App[int]):
             from drafter.render import render_speech
 
             self.call_from_thread(step.show_progress, 0, "正在生成全文……")
-            speech = render_speech(draft, bank, allow_blanks=allow_blanks)
+            try:
+                speech = render_speech(draft, bank, allow_blanks=allow_blanks)
+            except DrafterError:
+                if allow_blanks:
+                    raise
+                from drafter.render import render_text
+
+                try:
+                    missing = session.missing_values(render_text(draft, bank, allow_blanks=True))
+                except DrafterError:
+                    missing = []
+                if not missing:
+                    raise
+                # blanks without a value: ask whether to fill them in or export with 【待补】 marks
+                self.call_from_thread(step.show_progress, 0, f"还有填空没有值：{'、'.join(missing)}")
+                self.call_from_thread(self._ask_missing, missing, path, fmt, force)
+                return
             self.call_from_thread(step.show_progress, 1, "正在检查……")
             findings = lint_speech(speech, year=session.meeting_year(draft.meeting), draft=True)
             self.call_from_thread(step.show_progress, 2, "正在写入文件……")
@@ -723,6 +767,33 @@ class DrafterApp(App[int]):
             self.call_from_thread(self._internal_error, "导出", exc)
             return
         self.call_from_thread(self._exported, Path(out), findings)
+
+    def _ask_missing(self, names: list[str], path: Path, fmt: str, force: bool) -> None:
+        from drafter.model import MEETING_FIELDS
+
+        def answer(choice: str | None) -> None:
+            if choice == "blanks":
+                if step := self.step("export"):
+                    step.set_allow_blanks(True)
+                draft = copy.deepcopy(self.draft)
+                bank = self.phrasebank
+                step = self.step("export")
+                self.run_worker(
+                    lambda: self._export(draft, bank, path, fmt, force, True, step),
+                    thread=True,
+                    exclusive=True,
+                    group="export",
+                    exit_on_error=False,
+                )
+            elif choice == "fill":
+                fields = session.missing_meeting_fields(names)
+                if fields:
+                    self.show_step("meeting", focus=False, then=lambda step: step.focus_field(fields[0]))
+                else:
+                    self.show_step("content")
+                    self.notify(f"请在“内容”中给这些填空填值：{'、'.join(names)}", markup=False, timeout=8)
+
+        self.push_screen(_screens().MissingValuesScreen(names, list(MEETING_FIELDS)), answer)
 
     def _exported(self, out: Path, findings: list[Any]) -> None:
         self.exported = True
@@ -870,7 +941,8 @@ class DrafterApp(App[int]):
         keys = []
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
-            if binding.key in "23456" or binding.action == "command_palette":
+            if binding.key in ("2", "3", "4", "5", "6", "tab", "shift+tab") or binding.action == "command_palette":
+                # digits: one line "1-6"; Tab: listed with the widget keys
                 continue
             display = binding.key_display or key_label(binding.key)
             description = "跳到第 1–6 步（不在输入框中时）" if binding.key == "1" else binding.description

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Grid, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Static
 
@@ -14,6 +17,7 @@ from drafter.model import MEETING_FIELDS
 from drafter.tui.base import Step
 
 MEETING_KEYS = list(MEETING_FIELDS)
+NEXT_HINT = "下一步：按 Ctrl+N，或点击左侧“2 选择结构”"
 
 
 class MeetingValidator(Validator):
@@ -26,18 +30,60 @@ class MeetingValidator(Validator):
         return self.failure(reason) if reason else self.success()
 
 
+class MeetingInput(Input):
+    """A meeting field; Enter moves to the next field at once.
+
+    Textual forwards each key to the widget focused when the app reads it; keys read
+    in the same burst as Enter are queued for this field before a ``Submitted``
+    handler could move the focus.  A priority binding runs in the app's own loop,
+    before the next key is forwarded, so type-ahead lands in the next field.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next_field", "下一项", show=False, priority=True),
+    ]
+
+    async def _on_key(self, event: events.Key) -> None:
+        # This field's own keys (Backspace, arrows, Home/End ...) are handled here, in the order typed.
+        # As ordinary bindings they would run only after the key had bubbled up to the app, behind
+        # characters typed after them in the same burst.
+        for binding in self._bindings.key_to_bindings.get(event.key, []):
+            if not binding.priority:
+                event.stop()
+                event.prevent_default()  # Input's own handler would see the key too
+                await self.run_action(binding.action)
+                return
+
+    def action_next_field(self) -> None:
+        step = self.parent
+        while step is not None and not isinstance(step, MeetingStep):
+            step = step.parent
+        if step is not None:
+            step.submit_field(self)
+
+
 class MeetingStep(Step):
+    """The form: a column of labels, the inputs, and a column of reasons beside them.
+
+    Labels and reasons are one ``Static`` each (a line per field), not one widget per
+    cell: fewer widgets make the first screen come up sooner.
+    """
+
     key = "meeting"
     title = "会议信息"
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.reasons: list[str] = [""] * len(MEETING_KEYS)
+        self.needed: set[str] = set()  # meeting fields the chosen content uses but that are empty
+
     def compose(self) -> ComposeResult:
         yield self.heading("填好会议信息；地区、讲话人、职务会记住，下次自动填入")
-        with VerticalScroll(id="meeting-form"):
-            with Grid(id="meeting-grid"):
+        with Horizontal(id="meeting-form"):
+            yield Static(id="meeting-labels")
+            with Vertical(id="meeting-inputs"):
                 for i, (name, description) in enumerate(MEETING_FIELDS.items()):
-                    label = f"{name}*" if name == "会议名称" else name
-                    yield Static(label, classes="field-label")
-                    yield Input(
+                    yield MeetingInput(
                         placeholder=description,
                         id=f"meeting-{i}",
                         validators=[MeetingValidator(name)],
@@ -45,8 +91,12 @@ class MeetingStep(Step):
                         classes="meeting-input",
                         compact=True,
                     )
-                    yield Static("", id=f"reason-{i}", classes="reason")
-            yield Static("下一步：按 Ctrl+N，或点击左侧“2 选择结构”", id="meeting-next", classes="hint")
+            yield Static(id="meeting-reasons")
+        yield Static(NEXT_HINT, id="meeting-next", classes="hint")
+
+    def on_mount(self) -> None:
+        self._show_labels()
+        super().on_mount()
 
     def refresh_from_draft(self) -> None:
         meeting = self.drafter.draft.meeting
@@ -56,15 +106,51 @@ class MeetingStep(Step):
             if session.normalise_meeting_value(name, box.value) != value:
                 with box.prevent(Input.Changed):
                     box.value = value
-            self._show_reason(i, session.validate_meeting_field(name, box.value))
+            self._set_reason(i, session.validate_meeting_field(name, box.value))
+        self._show_reasons()
 
-    def _show_reason(self, i: int, reason: str | None) -> None:
-        box = self.query_one(f"#meeting-{i}", Input)
-        box.set_class(bool(reason), "-invalid")
-        label = self.query_one(f"#reason-{i}", Static)
-        if getattr(label, "_reason", "") != (reason or ""):
-            label._reason = reason or ""  # type: ignore[attr-defined]
-            label.update(Text(reason or "", style="red"))
+    def show_needed(self, names: set[str]) -> None:
+        """Mark the empty meeting fields that the chosen phrases or template use."""
+        names = {n for n in names if n in MEETING_FIELDS}
+        if names != self.needed:
+            self.needed = names
+            self._show_labels()
+            self._show_reasons()
+
+    def reason(self, i: int) -> str:
+        """The reason shown beside field ``i`` (empty when the value is fine)."""
+        return self.reasons[i]
+
+    def _show_labels(self) -> None:
+        text = Text()
+        for i, name in enumerate(MEETING_KEYS):
+            if i:
+                text.append("\n\n")
+            text.append(name)
+            if name == "会议名称":
+                text.append("*", style="bold red")
+            elif name in self.needed:
+                text.append("*", style="bold yellow")
+        self.query_one("#meeting-labels", Static).update(text)
+
+    def _set_reason(self, i: int, reason: str | None) -> None:
+        self.reasons[i] = reason or ""
+        self.query_one(f"#meeting-{i}", Input).set_class(bool(reason), "-invalid")
+
+    def _show_reasons(self) -> None:
+        meeting = self.drafter.draft.meeting
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for i, name in enumerate(MEETING_KEYS):
+            if i:
+                text.append("\n\n")
+            if self.reasons[i]:
+                text.append(self.reasons[i], style="red")
+            elif name in self.needed and not (meeting.get(name) or "").strip():
+                text.append("内容要用到，请填写", style="yellow")
+        box = self.query_one("#meeting-reasons", Static)
+        if text != getattr(box, "_shown", None):
+            box._shown = text  # type: ignore[attr-defined]
+            box.update(text)
 
     @on(Input.Changed, ".meeting-input")
     def _changed(self, event: Input.Changed) -> None:
@@ -72,26 +158,32 @@ class MeetingStep(Step):
         i = int((event.input.id or "meeting-0").split("-")[1])
         name = MEETING_KEYS[i]
         reasons = event.validation_result.failure_descriptions if event.validation_result else []
-        self._show_reason(i, reasons[0] if reasons else None)
+        self._set_reason(i, reasons[0] if reasons else None)
         meeting = self.drafter.draft.meeting
         value = session.normalise_meeting_value(name, event.value)
         if value:
             meeting[name] = value
         else:
             meeting.pop(name, None)
+        self._show_reasons()
+        # the reason column may cut a long reason short: the field being typed in shows it in full below
+        hint = f"{name}：{self.reasons[i]}" if self.reasons[i] else NEXT_HINT
+        self.query_one("#meeting-next", Static).update(Text(hint, style="red" if self.reasons[i] else ""))
         self.drafter.draft_changed(meeting=True)
 
-    @on(Input.Submitted, ".meeting-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        i = int((event.input.id or "meeting-0").split("-")[1])
+    def submit_field(self, box: Input) -> None:
+        """Enter in a field: the next field, or the next step after the last one."""
+        i = int((box.id or "meeting-0").split("-")[1])
         if i + 1 < len(MEETING_KEYS):
-            # set the focus now (focus() would wait a turn of the message loop)
             self.screen.set_focus(self.query_one(f"#meeting-{i + 1}", Input))
         else:
             self.drafter.action_next_step()
 
+    def focus_field(self, name: str) -> None:
+        if name in MEETING_KEYS:
+            self.screen.set_focus(self.query_one(f"#meeting-{MEETING_KEYS.index(name)}", Input))
+
     def focus_main(self) -> None:
         boxes = [self.query_one(f"#meeting-{i}", Input) for i in range(len(MEETING_KEYS))]
         empty = [box for box in boxes if not box.value.strip()]
-        (empty[0] if empty else boxes[0]).focus()
+        self.screen.set_focus(empty[0] if empty else boxes[0])  # now, not after a turn of the loop

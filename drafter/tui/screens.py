@@ -102,6 +102,48 @@ class ConfirmScreen(Dialog):
         self.dismiss(answer)
 
 
+class MissingValuesScreen(Dialog):
+    """Export stopped on blanks with no value: fill them in, or export with 【待补：…】 marks.
+
+    Dismisses with "fill", "blanks", or None (cancel).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "answer('fill')", "去填写"),
+        Binding("b", "answer('blanks')", "留空导出"),
+        Binding("escape", "answer(None)", "取消"),
+    ]
+
+    def __init__(self, names: Sequence[str], meeting_fields: Sequence[str]) -> None:
+        super().__init__(classes="modal")
+        self.names = list(names)
+        self.meeting_fields = set(meeting_fields)
+
+    def compose(self) -> ComposeResult:
+        listed = "、".join(self.names)
+        where = "会议信息" if all(n in self.meeting_fields for n in self.names) else "会议信息或内容"
+        text = Text()
+        text.append(f"还有填空没有值：{listed}\n", style="bold")
+        text.append(f"可以回到“{where}”填写，或者先导出，空处标为【待补：{self.names[0]}】，定稿前再补上。")
+        with Vertical(classes="dialog"):
+            yield Static(text, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("去填写(F)", id="missing-fill", variant="primary")
+                yield Button("留空导出(B)", id="missing-blanks")
+                yield Button("取消(Esc)", id="missing-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#missing-fill", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        answers = {"missing-fill": "fill", "missing-blanks": "blanks"}
+        self.dismiss(answers.get(event.button.id or ""))
+
+    def action_answer(self, answer: str | None) -> None:
+        self.dismiss(answer)
+
+
 @dataclass
 class KeyHelp:
     key: str

@@ -373,13 +373,13 @@ class StructureStep(WideStep):
         self.move_section(1)
 
     def focus_main(self) -> None:
-        self.query_one("#structure-choices", OptionList).focus()
+        self.screen.set_focus(self.query_one("#structure-choices", OptionList))
 
     def jump_to(self, path: tuple[int, ...] | None) -> None:
         if path:
             box = self.query_one("#structure-sections", SectionList)
             box.highlighted = path[0]
-            box.focus()
+            self.screen.set_focus(box)
 
 
 # ---------------------------------------------------------------- 3 标题
@@ -499,7 +499,7 @@ class HeadingsStep(WideStep):
         box = self.query_one("#headings-sections", OptionList)
         if box.highlighted is not None and box.highlighted + 1 < len(self.paths):
             box.highlighted += 1
-        box.focus()
+        self.screen.set_focus(box)
 
     def _update_row(self, path: tuple[int, ...] | None) -> None:
         if path is None or path not in self.paths:
@@ -567,13 +567,13 @@ class HeadingsStep(WideStep):
         self.query_one("#headings-lint", Static).update(text)
 
     def focus_main(self) -> None:
-        self.query_one("#headings-sections", OptionList).focus()
+        self.screen.set_focus(self.query_one("#headings-sections", OptionList))
 
     def jump_to(self, path: tuple[int, ...] | None) -> None:
         if path and path in self.paths:
             box = self.query_one("#headings-sections", OptionList)
             box.highlighted = self.paths.index(path)
-            box.focus()
+            self.screen.set_focus(box)
 
 
 # ---------------------------------------------------------------- 4 内容
@@ -851,7 +851,7 @@ class ContentStep(WideStep):
         event.stop()
         self.add_item(DraftItem(text=""))
         area = self.query_one("#content-text", TextArea)
-        area.focus()
+        self.screen.set_focus(area)
 
     @on(Button.Pressed, "#content-add-phrase")
     def _add_phrase(self, event: Button.Pressed) -> None:
@@ -934,10 +934,10 @@ class ContentStep(WideStep):
     @on(Input.Submitted, "#content-search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#content-results", OptionList).focus()
+        self.screen.set_focus(self.query_one("#content-results", OptionList))
 
     def focus_main(self) -> None:
-        self.query_one("#content-parts", OptionList).focus()
+        self.screen.set_focus(self.query_one("#content-parts", OptionList))
 
     def jump_to(self, path: tuple[int, ...] | None) -> None:
         box = self.query_one("#content-parts", OptionList)
@@ -945,7 +945,7 @@ class ContentStep(WideStep):
             if (path and part.kind == "section" and part.path == path) or (not path and part.kind == "closing"):
                 box.highlighted = i
                 break
-        box.focus()
+        self.screen.set_focus(box)
 
 
 # ---------------------------------------------------------------- 5 预览与检查
@@ -998,7 +998,7 @@ class PreviewStep(WideStep):
             self.drafter.jump_to_finding(findings[event.option_index])
 
     def focus_main(self) -> None:
-        self.query_one("#preview-findings", OptionList).focus()
+        self.screen.set_focus(self.query_one("#preview-findings", OptionList))
 
 
 # ---------------------------------------------------------------- 6 导出
@@ -1067,6 +1067,9 @@ class ExportStep(WideStep):
         allow_blanks = self.query_one("#export-blanks", Checkbox).value
         self.drafter.export(path, self.fmt(), allow_blanks=allow_blanks)
 
+    def set_allow_blanks(self, value: bool) -> None:
+        self.query_one("#export-blanks", Checkbox).value = value
+
     def show_progress(self, done: int, message: str) -> None:
         self.query_one("#export-progress", ProgressBar).update(progress=done)
         result = self.query_one("#export-result", Static)
@@ -1074,7 +1077,7 @@ class ExportStep(WideStep):
         result.scroll_visible()
 
     def focus_main(self) -> None:
-        self.query_one("#export-go", Button).focus()
+        self.screen.set_focus(self.query_one("#export-go", Button))
 
 
 STEP_CLASSES: tuple[type[Step], ...] = (MeetingStep, StructureStep, HeadingsStep, ContentStep, PreviewStep, ExportStep)

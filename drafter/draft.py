@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from drafter.errors import DrafterError, Problem
+from drafter.errors import DrafterError, Problem, yaml_reader_error
 from drafter.fsutil import atomic_write
 from drafter.model import (
     MEETING_FIELDS,
@@ -108,7 +108,8 @@ def _compose(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
     try:
         loader = _SpecLoader(text)
     except yaml.reader.ReaderError as exc:
-        raise DrafterError(_reader_message(exc), file, _reader_line(text, exc)) from exc
+        message, line = yaml_reader_error(text, exc)
+        raise DrafterError(message, file, line) from exc
     try:
         node = loader.get_single_node()
         if node is None:
@@ -121,8 +122,13 @@ def _compose(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
         line = mark.line + 1 if mark else None
         col = f"第 {mark.column + 1} 列：" if mark else ""
         raise DrafterError(f"YAML 语法错误（{col}{exc.problem or exc.context}）", file, line) from exc
+    except DrafterError as exc:  # raised while marking lines: add the file it concerns
+        if exc.file is None:
+            exc.file = file
+        raise
     except yaml.reader.ReaderError as exc:
-        raise DrafterError(_reader_message(exc), file, _reader_line(text, exc)) from exc
+        message, line = yaml_reader_error(text, exc)
+        raise DrafterError(message, file, line) from exc
     except yaml.YAMLError as exc:
         raise DrafterError(f"YAML 格式错误：{exc}", file) from exc
     except RecursionError as exc:
@@ -130,16 +136,6 @@ def _compose(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
     finally:
         loader.dispose()
     return data, lines
-
-
-def _reader_message(exc: yaml.reader.ReaderError) -> str:
-    code = exc.character if isinstance(exc.character, int) else 0
-    return f"文件含有不允许的控制字符（U+{code:04X}），可能是二进制文件或编码错误，请另存为 UTF-8 文本"
-
-
-def _reader_line(text: str, exc: yaml.reader.ReaderError) -> int | None:
-    position = exc.position if isinstance(exc.position, int) else None
-    return None if position is None else text.count("\n", 0, position) + 1
 
 
 def _mark(node: yaml.Node, path: Path_, lines: dict[Path_, int], count: list[int]) -> None:

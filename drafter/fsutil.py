@@ -41,10 +41,8 @@ def atomic_write(
         if backup and target.exists():
             shutil.copy2(target, target.with_name(target.name + ".bak"))
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except PermissionError as exc:
-        raise DrafterError(f"没有写入权限：{exc.filename or folder}", str(target)) from exc
     except OSError as exc:
-        raise DrafterError(f"无法写入：{exc.strerror}", str(target)) from exc
+        raise DrafterError(_os_reason(exc, folder), str(target)) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -66,8 +64,29 @@ def atomic_write(
         if isinstance(exc, PermissionError):
             raise DrafterError("文件被占用或没有写入权限（是否已在 Word/WPS 中打开？）", str(target)) from exc
         if isinstance(exc, OSError):
-            if exc.errno == errno.ENOSPC:
-                raise DrafterError("磁盘空间不足，文件未写入", str(target)) from exc
-            raise DrafterError(f"无法写入：{exc.strerror}", str(target)) from exc
+            raise DrafterError(_os_reason(exc, folder), str(target)) from exc
         raise
     return target
+
+
+_ERRNO_REASONS = {
+    errno.ENOENT: "无法写入：目标文件夹不存在，或不能在其中建立文件",
+    errno.ENOTDIR: "无法写入：路径中有一段不是文件夹",
+    errno.EACCES: "无法写入：没有写入权限",
+    errno.EPERM: "无法写入：系统不允许在此处写文件",
+    errno.EROFS: "无法写入：所在磁盘或文件夹是只读的",
+    errno.ENOSPC: "磁盘空间不足，文件未写入",
+    errno.EDQUOT: "磁盘配额已满，文件未写入",
+    errno.EISDIR: "无法写入：目标是一个文件夹",
+    errno.ENAMETOOLONG: "无法写入：文件名或路径太长",
+    errno.EINVAL: "无法写入：此处不能建立文件（文件名或位置无效）",
+    errno.EBUSY: "无法写入：文件被占用",
+}
+
+
+def _os_reason(exc: OSError, folder: Path) -> str:
+    """A Chinese reason for an OS error (``strerror`` is English on most systems)."""
+    reason = _ERRNO_REASONS.get(exc.errno or -1)
+    if reason:
+        return reason
+    return f"无法写入文件夹 {folder}（系统错误代码 {exc.errno}）"

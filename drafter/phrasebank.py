@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from drafter.errors import DrafterError, Problem
+from drafter.errors import DrafterError, Problem, yaml_reader_error
 from drafter.fsutil import atomic_write
 from drafter.model import MEETING_FIELDS, PHRASE_ROLES, HeadingSet, Phrase, Slot, Source
 from drafter.resources import phrasebank_dir, user_phrasebank_dir
@@ -264,6 +264,10 @@ def _compose(text: str, shown: str, problems: list[Problem], loader: type = _LOA
         problems.append(
             Problem(shown, line, f"YAML 语法错误{where}：{_yaml_reason(what, text, mark)}", column=col)
         )
+        return None
+    except yaml.reader.ReaderError as exc:
+        message, line = yaml_reader_error(text, exc)
+        problems.append(Problem(shown, line or 1, message))
         return None
     except yaml.YAMLError as exc:
         problems.append(Problem(shown, 1, f"YAML 语法错误：{exc}"))

@@ -35,6 +35,10 @@ from drafter.tui.base import Step, fill_preview
 from drafter.tui.meeting import MeetingStep
 
 
+RESULT_PAGE = 12  # search results listed at once (about a screenful); "更多" lists the next page
+MORE_RESULTS = "more-results"
+
+
 class WideStep(Step):
     """Steps 2–6: two columns of lists; their styles load with them (not at start-up)."""
 
@@ -616,7 +620,12 @@ class ContentStep(WideStep):
 
     def on_mount(self) -> None:
         self.query_one("#content-role", Select).set_options([(ROLE_LABELS[r], r) for r in PHRASE_ROLES])
-        self.results: list[Any] = []
+        self.results: list[Any] = []  # the results shown (a prefix of self.hits)
+        self.hits: list[Any] = []  # every result of the current search
+        self._display_cache: dict[tuple[str, str, str], Text] = {}
+        # Search inside the keystroke itself (a watcher runs as the value changes), not on the
+        # Input.Changed message a hop later: the results then paint in the frame that shows the key.
+        self.watch(self.query_one("#content-search", Input), "value", self._query_changed, init=False)
 
     # parts -----------------------------------------------------------
     def refresh_from_draft(self) -> None:
@@ -866,10 +875,12 @@ class ContentStep(WideStep):
         return area.selected_text or ""
 
     # search ----------------------------------------------------------
+    def _query_changed(self) -> None:
+        self.run_search()
+
     @on(Input.Changed, "#content-search")
     def _search_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.run_search()
+        event.stop()  # already answered by _query_changed
 
     @on(Select.Changed, "#content-role, #content-function, #content-topic")
     def _filter_changed(self, event: Select.Changed) -> None:
@@ -888,31 +899,76 @@ class ContentStep(WideStep):
         self.search_serial += 1
         self.drafter.search(self.search_serial, *self.search_args())
 
+    def _result_option(self, phrase: Any, meeting: dict[str, str]) -> Option:
+        """One result as shown in the list: slots filled from the meeting details, no markup parsed."""
+        key = (phrase.id, phrase.text, phrase.function)
+        text = self._display_cache.get(key)
+        if text is None:
+            text = Text(fill_preview(phrase.text, {}, meeting))
+            text.append(f"　〔{phrase.function}〕", style="dim")
+            if len(self._display_cache) > 4096:
+                self._display_cache.clear()
+            self._display_cache[key] = text
+        return Option(text)
+
+    def _display_meeting(self) -> dict[str, str]:
+        """The meeting details the cached result texts were filled from (the cache is dropped on change)."""
+        meeting = self.drafter.draft.meeting
+        snapshot = tuple(sorted(meeting.items()))
+        if getattr(self, "_display_for", None) != snapshot:
+            self._display_for = snapshot
+            self._display_cache: dict[tuple[str, str, str], Text] = {}
+        return meeting
+
+    def _more_option(self) -> Option:
+        left = len(self.hits) - len(self.results)
+        return Option(Text(f"更多……（还有 {left} 条，回车显示）", style="dim"), id=MORE_RESULTS)
+
     def show_results(self, serial: int, hits: list[Any] | None) -> None:
+        """Show a search's results: the first page of them, then a "更多" line for the rest.
+
+        Only ``RESULT_PAGE`` options are built per keystroke (a list of wrapped CJK lines costs per
+        option); the detail line of the first result is set here too, so one repaint shows it all.
+        """
         if serial != self.search_serial:
             return
         box = self.query_one("#content-results", OptionList)
-        options = []
-        self.results = [h.phrase for h in hits or []]
-        meeting = self.drafter.draft.meeting
-        for phrase in self.results:
-            text = Text(fill_preview(phrase.text, {}, meeting))
-            text.append(f"　〔{phrase.function}〕", style="dim")
-            options.append(Option(text))
+        meeting = self._display_meeting()
+        self.hits = [h.phrase for h in hits or []]
+        self.results = self.hits[:RESULT_PAGE]
+        options = [self._result_option(phrase, meeting) for phrase in self.results]
         if hits is None:
             options.append(Option(Text("素材库加载中……"), disabled=True))
         elif not options:
             options.append(Option(Text("没有找到：换个词，或清除筛选"), disabled=True))
+        elif len(self.hits) > len(self.results):
+            options.append(self._more_option())
         box.set_options(options)
         if self.results:
             box.highlighted = 0
+            self.show_detail(self.results[0])
 
-    @on(OptionList.OptionHighlighted, "#content-results")
-    def _result_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if event.option_index >= len(self.results):
+    def show_more(self) -> None:
+        """Append the next page of the current results in place of the "更多" line."""
+        box = self.query_one("#content-results", OptionList)
+        index = len(self.results)
+        if index >= len(self.hits):
             return
-        phrase = self.results[event.option_index]
+        meeting = self._display_meeting()
+        page = self.hits[index : index + RESULT_PAGE]
+        self.results = self.results + page
+        box.remove_option_at_index(index)
+        options = [self._result_option(phrase, meeting) for phrase in page]
+        if len(self.hits) > len(self.results):
+            options.append(self._more_option())
+        box.add_options(options)
+        box.highlighted = index
+
+    def show_detail(self, phrase: Any) -> None:
+        """The id, role, function, topics and source of the highlighted result."""
+        if getattr(self, "_detail_for", None) is phrase:
+            return
+        self._detail_for = phrase
         text = Text(f"{phrase.id}　{ROLE_LABELS.get(phrase.role, phrase.role)} · {phrase.function}")
         if phrase.topics:
             text.append("　主题：" + "、".join(phrase.topics))
@@ -922,9 +978,18 @@ class ContentStep(WideStep):
             text.append(f"\n来源：{phrase.origin}")
         self.query_one("#content-detail", Static).update(text)
 
+    @on(OptionList.OptionHighlighted, "#content-results")
+    def _result_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option_index < len(self.results):
+            self.show_detail(self.results[event.option_index])
+
     @on(OptionList.OptionSelected, "#content-results")
     def _result_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if event.option.id == MORE_RESULTS:
+            self.show_more()
+            return
         if event.option_index >= len(self.results):
             return
         phrase = self.results[event.option_index]

@@ -804,6 +804,98 @@ def test_missing_slot_export_error_is_a_message_and_blanks_allowed(dirs):
     asyncio.run(run())
 
 
+# ---------------------------------------------------------------- phrase search
+
+
+async def _open_search(pilot) -> object:
+    app = pilot.app
+    await wait_for(pilot, lambda: app.phrasebank_ready, "phrasebank")
+    app.query_one("#meeting-0", Input).value = "县政府全体会议"
+    app.action_go(3)
+    await pilot.pause()
+    content = app.query_one("#content")
+    app.query_one("#content-role", Select).value = Select.NULL
+    app.query_one("#content-search", Input).focus()
+    await pilot.pause()
+    return content
+
+
+def test_search_answers_in_the_keystroke_and_pages_results(dirs):
+    from drafter.tui.base import fill_preview
+    from drafter.tui.steps import MORE_RESULTS, RESULT_PAGE
+
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            content = await _open_search(pilot)
+            serial = content.search_serial
+            await pilot.press("同")
+            # answered within the key's own handling: no worker, no extra pause needed
+            assert content.search_serial == serial + 1
+            assert content.hits and all("同" in p.text or "同" in p.function + "".join(p.topics)
+                                        for p in content.hits[:3])
+            await pilot.press("志")
+            expected = app.index.search("同志", limit=30)
+            assert [p.id for p in content.hits] == [h.phrase.id for h in expected]
+            assert len(expected) > RESULT_PAGE  # the seed phrasebank has plenty
+            results = app.query_one("#content-results", OptionList)
+            # one page listed, then a "更多" line
+            assert content.results == content.hits[:RESULT_PAGE]
+            assert results.option_count == RESULT_PAGE + 1
+            more = results.get_option_at_index(RESULT_PAGE)
+            assert more.id == MORE_RESULTS and "更多" in str(more.prompt)
+            # the first result's detail is shown with the list
+            assert content.results[0].id in text_of(app.query_one("#content-detail", Static))
+            # choosing "更多" lists the next page in its place
+            await pilot.press("enter")
+            assert app.focused is results
+            results.highlighted = RESULT_PAGE
+            await pilot.press("enter")
+            await pilot.pause()
+            shown = min(len(content.hits), 2 * RESULT_PAGE)
+            assert content.results == content.hits[:shown]
+            meeting = app.draft.meeting
+            assert [str(results.get_option_at_index(i).prompt) for i in range(shown)] == [
+                f"{fill_preview(p.text, {}, meeting)}　〔{p.function}〕" for p in content.hits[:shown]
+            ]
+            assert results.highlighted == RESULT_PAGE
+            # and picking a result of the second page adds that phrase
+            before = len(content.current_items() or [])
+            await pilot.press("enter")
+            await pilot.pause()
+            items = content.current_items() or []
+            assert len(items) == before + 1 and any(it.phrase == content.hits[RESULT_PAGE].id for it in items)
+
+    asyncio.run(run())
+
+
+def test_search_results_show_user_text_without_markup(dirs):
+    user_pb = dirs / "user" / "phrasebank"
+    user_pb.mkdir(parents=True)
+    (user_pb / "mine.yaml").write_text(
+        "phrases:\n"
+        "  - id: user.markup.001\n"
+        "    role: tasks\n"
+        "    function: 工作要求\n"
+        "    topics: [招商引资]\n"
+        "    text: \"要把[bold]招商引资[/bold]作为[red]一号工程[/red]抓紧抓实。\"\n"
+        "    origin: curated\n",
+        encoding="utf-8",
+    )
+
+    async def run() -> None:
+        app = app_for_test()
+        async with app.run_test(size=SIZE) as pilot:
+            content = await _open_search(pilot)
+            await pilot.press(*"一号工程")
+            assert content.hits and content.hits[0].id == "user.markup.001"
+            results = app.query_one("#content-results", OptionList)
+            prompt = results.get_option_at_index(0).prompt
+            assert str(prompt).startswith("要把[bold]招商引资[/bold]作为[red]一号工程[/red]抓紧抓实。")
+
+    asyncio.run(run())
+
+
 # ---------------------------------------------------------------- markup safety and sizes
 
 

@@ -34,7 +34,6 @@ from drafter.model import MEETING_FIELDS, PHRASE_ROLES, ROLE_LABELS, SECTION_ROL
 from drafter.tui.base import Step, fill_preview
 from drafter.tui.meeting import MeetingStep
 
-
 RESULT_PAGE = 12  # search results listed at once (about a screenful); "更多" lists the next page
 MORE_RESULTS = "more-results"
 
@@ -917,7 +916,7 @@ class ContentStep(WideStep):
         snapshot = tuple(sorted(meeting.items()))
         if getattr(self, "_display_for", None) != snapshot:
             self._display_for = snapshot
-            self._display_cache: dict[tuple[str, str, str], Text] = {}
+            self._display_cache = {}
         return meeting
 
     def _more_option(self) -> Option:

@@ -871,6 +871,14 @@ class _Picker:
         for name in entry.slots:
             if name in MEETING_FIELDS or name in AUTO_SLOTS or self.meeting.get(name):
                 continue
+            if re.search(r"第\{\{\s*" + re.escape(name) + r"\s*\}\}次", entry.phrase.text):
+                # An ordinal of the meeting (第{{ 数字 }}次全体会议) comes from its name or not at all:
+                # an example value would contradict 会议名称.
+                m = re.search(r"第([一二三四五六七八九十百零〇两\d]+)次", str(self.meeting.get("会议名称") or ""))
+                if not m:
+                    return None
+                values[name] = m.group(1)
+                continue
             example = declared.get(name) or self.examples.get(name)
             if not example or _looks_placeholder(example):
                 return None

@@ -758,3 +758,17 @@ def test_typed_sub_headings_never_break_a_frame():
     headings = [render.section_heading(c, pb) for c in draft.sections[1].children]
     assert len(headings) == 4 and not render._breaks_frame(headings)
     assert headings[0] == render.UNIFORM_TOPIC_FRAME.format("工业经济")
+
+
+def test_suggestion_never_invents_the_meeting_ordinal():
+    """第{{ 数字 }}次全体会议 takes its number from 会议名称, or the phrase is not suggested."""
+    pb = _shipped()
+    for name, expected in (("县政府第三次全体会议", "第三次"), ("全县落实攻坚年动员大会", None)):
+        for template in ("plenary", "implementation", "review", "parallel"):
+            meeting = {"会议名称": name, "地区": "青山县", "日期": "2024年7月15日"}
+            text = render.render_text(render.suggest_draft(template, meeting, pb), pb)
+            ordinals = set(re.findall(r"第[一二三四五六七八九十]+次全体会议", text))
+            if expected:
+                assert ordinals <= {f"{expected}全体会议"}, (template, ordinals)
+            else:
+                assert not ordinals, (template, ordinals)

@@ -15,7 +15,7 @@ import math
 import os
 import re
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -699,6 +699,29 @@ MEETING_PROFILES = (
                    ("全体会议", "政府工作", "政府系统", "目标任务"),
                    ("项目建设", "招商引资", "城乡建设", "民生保障")),
 )
+
+
+# The template that suits each kind of meeting best.
+_PROFILE_TEMPLATE = {
+    "review": "review",
+    "mobilise": "implementation",
+    "plenary": "plenary",
+    "economy": "plenary",
+    "safety": "plenary",
+    "ecology": "plenary",
+}
+
+
+def suited_template(meeting: Mapping[str, str]) -> str | None:
+    """The name of the template that suits the meeting (by 会议类型, else 会议名称), if any kind is recognised."""
+    profile = meeting_profile(meeting)
+    return _PROFILE_TEMPLATE.get(profile.name) if profile else None
+
+
+def rank_templates(templates: Sequence[TemplateInfo], meeting: Mapping[str, str]) -> list[TemplateInfo]:
+    """Templates with the one that suits the meeting first; the others keep their order."""
+    best = suited_template(meeting)
+    return sorted(templates, key=lambda t: t.name != best)
 
 
 def meeting_profile(meeting: Mapping[str, str]) -> MeetingProfile | None:

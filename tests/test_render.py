@@ -772,3 +772,25 @@ def test_suggestion_never_invents_the_meeting_ordinal():
                 assert ordinals <= {f"{expected}全体会议"}, (template, ordinals)
             else:
                 assert not ordinals, (template, ordinals)
+
+
+@pytest.mark.parametrize(
+    ("meeting", "first"),
+    [
+        ({"会议名称": "县政府第三次全体会议"}, "plenary"),
+        ({"会议名称": "全县落实攻坚年动员大会"}, "implementation"),
+        ({"会议名称": "县直单位交帐亮相暨一季度总结会"}, "review"),
+        ({"会议名称": "某会", "会议类型": "动员大会"}, "implementation"),
+    ],
+)
+def test_rank_templates_puts_the_suited_template_first(meeting, first):
+    templates = render.list_templates()
+    ranked = render.rank_templates(templates, meeting)
+    assert ranked[0].name == first
+    assert sorted(t.name for t in ranked) == sorted(t.name for t in templates)
+
+
+def test_rank_templates_keeps_order_for_an_unknown_meeting():
+    templates = render.list_templates()
+    assert [t.name for t in render.rank_templates(templates, {"会议名称": "座谈会"})] == [t.name for t in templates]
+    assert render.suited_template({"会议名称": "座谈会"}) is None

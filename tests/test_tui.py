@@ -145,7 +145,7 @@ def test_fast_path_without_region_offers_to_fill_or_leave_blank(dirs):
         app = app_for_test()
         async with app.run_test(size=SIZE) as pilot:
             keys = KeyCounter(pilot)
-            await keys.type("县政府全体会议")
+            await keys.type("全县落实攻坚年动员大会")
             await keys.press("ctrl+n")
             await wait_for(pilot, lambda: app.templates, "templates")
             await keys.press("enter")
@@ -172,7 +172,7 @@ def test_fast_path_without_region_offers_to_fill_or_leave_blank(dirs):
             assert keys.count <= 40, keys.count
             text = "\n".join(docx_paragraphs(app.last_export))
             assert "【待补：地区】" in text
-            assert "县政府全体会议" in text
+            assert "全县落实攻坚年动员大会" in text
             app._quit_confirmed = True
 
     asyncio.run(run())

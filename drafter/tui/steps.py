@@ -223,10 +223,15 @@ class StructureStep(WideStep):
         choices = self.query_one("#structure-choices", OptionList)
         highlighted = choices.highlighted
         options: list[Option] = []
-        for info in app.templates:
+        from drafter.render import rank_templates, suited_template
+
+        suited = suited_template(app.draft.meeting)
+        for info in rank_templates(app.templates, app.draft.meeting):
             text = Text()
             text.append("模板　", style="bold")
             text.append(str(getattr(info, "title", "") or info.name))
+            if info.name == suited:
+                text.append("（推荐）", style="bold")
             roles = session.roles_of_template(getattr(info, "roles", ()) or ())
             if roles:
                 text.append("　" + " → ".join(ROLE_LABELS.get(r, r) for r in roles), style="dim")

@@ -782,7 +782,7 @@ def _cache_store(key: str, result: dict[str, Any]) -> None:
                 os.unlink(tmp)
             raise
     except OSError:
-        pass  # a cache that cannot be written only costs time
+        return  # a cache that cannot be written only costs time
 
 
 # ---------------------------------------------------------------------------

@@ -18,8 +18,7 @@ from typing import Any, NoReturn
 
 from drafter.errors import DrafterError
 
-# Modules that provide ``register(subparsers)``.  A module that is missing
-# (an area not built yet) is skipped.
+# Modules that provide ``register(subparsers)``.
 COMMAND_MODULES = (
     "drafter.cli_corpus",
     "drafter.cli_mine",
@@ -83,13 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version(), help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 
@@ -116,7 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
-        func = _default_command()
+        from drafter.cli_tui import run_default
+
+        func = run_default
     try:
         return int(func(args) or 0)
     except DrafterError as exc:
@@ -136,17 +131,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 70
-
-
-def _default_command() -> Callable[[argparse.Namespace], int]:
-    """What ``drafter`` with no arguments runs: the TUI when it exists, else the seeds' outline summary."""
-    try:
-        from drafter.cli_tui import run_default
-    except ModuleNotFoundError:
-        from drafter.cli_corpus import run_default_summary
-
-        return run_default_summary
-    return run_default
 
 
 if __name__ == "__main__":

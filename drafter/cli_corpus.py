@@ -10,12 +10,12 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from drafter.model import ROLE_LABELS, Section, Speech
-from drafter.outline import CorpusResult, parse_corpus, speech_to_dict
+from drafter.outline import CorpusResult, speech_to_dict
 from drafter.resources import seeds_dir
 
 EXIT_OK = 0
@@ -67,20 +67,13 @@ class _Progress:
             self.stream.flush()
 
 
-def load_corpus(paths: Sequence[str | Path], *, labelled: bool = True) -> CorpusResult:
-    """Parse (and role-label, when roles.py is available) the corpus, reporting bad files on stderr."""
-    loader: Callable[..., CorpusResult] = parse_corpus
-    if labelled:
-        try:
-            from drafter.roles import load_labelled_corpus
-        except ModuleNotFoundError as exc:
-            if exc.name != "drafter.roles":
-                raise
-        else:
-            loader = load_labelled_corpus
+def load_corpus(paths: Sequence[str | Path]) -> CorpusResult:
+    """Parse and role-label the corpus, reporting bad files on stderr."""
+    from drafter.roles import load_labelled_corpus
+
     progress = _Progress(sys.stderr)
     try:
-        result = loader(list(paths), progress)
+        result = load_labelled_corpus(list(paths), progress)
     finally:
         progress.finish()
     for err in result.errors:

@@ -83,10 +83,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
     bank = _phrasebank(args.phrasebank)
     draft = load_draft(args.spec, bank)
     text = render_text(draft, bank, allow_blanks=args.allow_blanks)
-    try:
-        from drafter.outline import parse_speech
-    except ModuleNotFoundError as exc:
-        raise DrafterError("大纲解析模块（drafter.outline）尚未安装，无法检查和导出") from exc
+    from drafter.outline import parse_speech
+
     speech = parse_speech(text, source=Path(args.spec).name, path=str(args.spec))
     year = date_year(draft.meeting.get("日期"))
     from drafter.lint import lint_speech

@@ -25,9 +25,8 @@ def run_tui(args: argparse.Namespace) -> int:
             raise DrafterError("文件不存在", str(path))
         if path.is_dir():
             raise DrafterError("这是一个文件夹，请给出草稿文件（.yaml）", str(path))
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
-        if not os.environ.get("DRAFTER_FORCE_TUI"):
-            raise DrafterError("向导界面需要在终端中运行（标准输入/输出不是终端）；命令行用法见 drafter --help")
+    if not _interactive():
+        raise DrafterError("向导界面需要在终端中运行（标准输入/输出不是终端）；命令行用法见 drafter --help")
     from drafter.tui.app import DrafterApp
 
     app = DrafterApp(file, resume=not getattr(args, "no_resume", False))
@@ -45,5 +44,15 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def run_default(args: argparse.Namespace) -> int:
-    """What ``drafter`` with no arguments runs."""
+    """What ``drafter`` with no arguments runs: the wizard in a terminal; in a pipe or script,
+    the outline summary of the shipped corpus (there is no screen to draw the wizard on)."""
+    if not _interactive():
+        from drafter.cli_corpus import run_default_summary
+
+        print("（不在终端中运行，向导界面无法打开；以下是自带语料的结构摘要。）")
+        return run_default_summary(args)
     return run_tui(args)
+
+
+def _interactive() -> bool:
+    return (sys.stdin.isatty() and sys.stdout.isatty()) or bool(os.environ.get("DRAFTER_FORCE_TUI"))

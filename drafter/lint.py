@@ -284,7 +284,8 @@ def lint_draft(
 def _lint_draft(
     draft: Draft, phrasebank: Any, *, year: int | None, source: str
 ) -> tuple[Speech, list[Finding]]:
-    render_speech = _draft_api("render_speech")
+    from drafter.render import render_speech
+
     if phrasebank is None:
         from drafter.phrasebank import load_phrasebank
 
@@ -314,7 +315,8 @@ def lint_path(
         raise DrafterError("文件不存在", str(p))
     suffix = p.suffix.lower()
     if p.is_file() and suffix in (".yaml", ".yml"):
-        load_draft = _draft_api("load_draft")
+        from drafter.render import load_draft
+
         draft = load_draft(p)
         speech, findings = _lint_draft(draft, None, year=year, source=p.name)
         # The rendered title (the default 在{会议名称}上的讲话 when the spec gives none, slots filled).
@@ -359,27 +361,6 @@ def _rendered_title(draft: Draft) -> str:
         return draft.title
     name = str(draft.meeting.get("会议名称", "") or "").strip()
     return f"在{name}上的讲话" if name else ""
-
-
-_API_ALIASES = {"load_draft": ("load_draft", "read_draft"), "render_speech": ("render_speech",)}
-
-
-def _draft_api(name: str) -> Any:
-    """``load_draft`` / ``render_speech`` from the drafting engine (render.py, or draft.py)."""
-    import importlib
-
-    for module_name in ("drafter.render", "drafter.draft"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        for alias in _API_ALIASES.get(name, (name,)):
-            func = getattr(module, alias, None)
-            if func is not None:
-                return func
-    raise DrafterError(f"起草引擎尚未安装（缺少 {name}），无法检查草稿文件")
 
 
 _MD_PREFIX = re.compile(r"^\s{0,3}(?:#{1,6}\s*|>\s?|[-+]\s+(?=\S))")
@@ -969,40 +950,6 @@ def _clean_heading(section: Section) -> str:
     return section.heading.strip().rstrip("。．.；;，,：:！!").strip()
 
 
-def _common_frame(headings: list[str]) -> Any:
-    """The shared frame of sibling headings: ``drafter.mine.common_frame`` when present, else affixes."""
-    try:
-        from drafter.mine import common_frame
-    except ImportError:
-        common_frame = None
-    if common_frame is not None:
-        try:
-            return common_frame(headings)
-        except Exception:  # a frame finder that chokes on odd headings must not stop the linter
-            return _affix_frame(headings)
-    return _affix_frame(headings)
-
-
-def _affix_frame(headings: list[str]) -> tuple[str, list[str]] | None:
-    """Longest common prefix and suffix (together at least two characters, slot non-empty)."""
-    if len(headings) < 2 or any(not h for h in headings):
-        return None
-    prefix = 0
-    shortest = min(len(h) for h in headings)
-    while prefix < shortest and len({h[prefix] for h in headings}) == 1:
-        prefix += 1
-    suffix = 0
-    while suffix < shortest - prefix and len({h[len(h) - 1 - suffix] for h in headings}) == 1:
-        suffix += 1
-    if prefix + suffix < 2:
-        return None
-    items = [h[prefix : len(h) - suffix] for h in headings]
-    if any(not item for item in items):
-        return None
-    frame = headings[0][:prefix] + "{X}" + (headings[0][len(headings[0]) - suffix :] if suffix else "")
-    return frame, items
-
-
 def _frame_text(frame: Any) -> str:
     if isinstance(frame, tuple) and frame:
         return str(frame[0])
@@ -1010,6 +957,8 @@ def _frame_text(frame: Any) -> str:
 
 
 def _check_parallel(speech: Speech, ctx: _Ctx) -> list[Finding]:
+    from drafter.mine import common_frame  # jieba-free, but heavy to import: only when linting
+
     out: list[Finding] = []
     groups: list[tuple[tuple[int, ...], list[Section]]] = [((), speech.sections)]
     groups += [(path, s.children) for path, s in _walk(speech.sections) if s.children]
@@ -1019,12 +968,12 @@ def _check_parallel(speech: Speech, ctx: _Ctx) -> list[Finding]:
         headings = [_clean_heading(s) for s in siblings]
         if any(not h for h in headings):
             continue
-        framed = _common_frame(headings) is not None
+        framed = common_frame(headings) is not None
         if len(siblings) >= 4 and not framed:
             breakers = []
             for i in range(len(headings)):
                 rest = headings[:i] + headings[i + 1 :]
-                frame = _common_frame(rest)
+                frame = common_frame(rest)
                 if frame is not None:
                     breakers.append((i, frame))
             if len(breakers) == 1:

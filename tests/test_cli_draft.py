@@ -80,7 +80,6 @@ def test_draft_bad_spec_names_line(tmp_path, capsys):
 
 
 def test_draft_missing_slot_then_allow_blanks(tmp_path, capsys):
-    pytest.importorskip("drafter.outline")
     spec = tmp_path / "s.yaml"
     spec.write_text(
         "meeting: {会议名称: 县政府全体会议, 日期: 2024-03-01}\ntemplate: plenary\n"
@@ -100,7 +99,6 @@ def test_draft_missing_slot_then_allow_blanks(tmp_path, capsys):
 
 @pytest.mark.parametrize("fmt", ["txt", "md", "docx"])
 def test_draft_example_exports(tmp_path, capsys, fmt):
-    pytest.importorskip("drafter.outline")
     spec = tmp_path / "plenary.yaml"
     shutil.copy(EXAMPLES / "plenary.yaml", spec)
     out = tmp_path / f"speech.{fmt}"
@@ -117,7 +115,6 @@ def test_draft_example_exports(tmp_path, capsys, fmt):
 
 
 def test_draft_format_option_overrides_suffix(tmp_path, capsys):
-    pytest.importorskip("drafter.outline")
     out = tmp_path / "speech.out"
     assert main(["draft", str(EXAMPLES / "review.yaml"), "-o", str(out), "--format", "txt"]) == 0
     assert Path(capsys.readouterr().out.strip()) == out
@@ -125,7 +122,6 @@ def test_draft_format_option_overrides_suffix(tmp_path, capsys):
 
 
 def test_draft_lint_findings_printed(tmp_path, capsys):
-    pytest.importorskip("drafter.outline")
     spec = tmp_path / "s.yaml"
     spec.write_text(
         "meeting: {会议名称: 县政府全体会议, 地区: 青山县, 日期: 2024-03-01}\ntemplate: plenary\n"
@@ -138,7 +134,6 @@ def test_draft_lint_findings_printed(tmp_path, capsys):
 
 
 def test_draft_extra_phrasebank_dir(tmp_path, capsys):
-    pytest.importorskip("drafter.outline")
     bank = tmp_path / "mybank"
     bank.mkdir()
     (bank / "mine.yaml").write_text(

@@ -197,7 +197,7 @@ def test_no_missing_glyphs_and_all_text_present(rendered):
 
 
 def test_parsed_seed_speech_renders(tmp_path):
-    outline = pytest.importorskip("drafter.outline")
+    from drafter import outline
     from drafter.resources import seeds_dir
 
     result = outline.parse_corpus(sorted(seeds_dir().glob("002_*.txt")))

@@ -952,7 +952,7 @@ def test_tui_command_errors_are_one_line_chinese(dirs):
     assert missing.returncode == 1
     assert "没有这个文件.yaml" in missing.stderr and "文件不存在" in missing.stderr
     assert "Traceback" not in missing.stderr
-    no_tty = subprocess.run([sys.executable, "-m", "drafter"], capture_output=True, text=True,
+    no_tty = subprocess.run([sys.executable, "-m", "drafter", "tui"], capture_output=True, text=True,
                             stdin=subprocess.DEVNULL)
     assert no_tty.returncode == 1
     assert "终端" in no_tty.stderr and "Traceback" not in no_tty.stderr

@@ -273,12 +273,9 @@ class DrafterApp(App[int]):
 
             bank = load_phrasebank()
             index = bank.index
-            try:
-                from drafter.search import warm_up
+            from drafter.search import warm_up
 
-                warm_up()
-            except ImportError:
-                pass
+            warm_up()
             self.call_from_thread(self._phrasebank_loaded, bank, index)
         except DrafterError as exc:
             self.call_from_thread(self.notify, f"素材库加载失败：{exc}", severity="error", markup=False, timeout=10)
@@ -630,17 +627,21 @@ class DrafterApp(App[int]):
             return
 
         def work() -> None:
-            try:
-                result = self._suggest(option_id)
-            except DrafterError as exc:
-                self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-                return
-            except Exception as exc:
-                self.call_from_thread(self._internal_error, "预填结构", exc)
-                return
-            self.call_from_thread(self._preview_ready, option_id, result)
+            result = self._suggest_reporting(option_id)
+            if result is not None:
+                self.call_from_thread(self._preview_ready, option_id, result)
 
         self.run_worker(work, thread=True, exclusive=True, group="suggest", exit_on_error=False)
+
+    def _suggest_reporting(self, option_id: str) -> tuple[Draft, list[str]] | None:
+        """``_suggest`` in a worker thread; an error becomes an in-app message and None."""
+        try:
+            return self._suggest(option_id)
+        except DrafterError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        except Exception as exc:
+            self.call_from_thread(self._internal_error, "预填结构", exc)
+        return None
 
     def _preview_ready(self, option_id: str, result: tuple[Draft, list[str]]) -> None:
         self._suggest_cache[option_id] = result
@@ -680,13 +681,8 @@ class DrafterApp(App[int]):
             if not self.phrasebank_ready:
                 self.call_from_thread(self.notify, "素材库没有加载成功，无法预填", severity="error")
                 return
-            try:
-                result = self._suggest(option_id)
-            except DrafterError as exc:
-                self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-                return
-            except Exception as exc:
-                self.call_from_thread(self._internal_error, "预填结构", exc)
+            result = self._suggest_reporting(option_id)
+            if result is None:
                 return
             self.call_from_thread(self._suggest_cache.__setitem__, option_id, result)
             self.call_from_thread(apply, result)

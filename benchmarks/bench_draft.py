@@ -66,7 +66,7 @@ def build_draft(phrasebank, target_chars: int = TARGET_CHARS):
     Returns ``(draft, rendered_text)``.
     """
     from drafter.model import DraftItem, DraftSection
-    from drafter.render import load_draft, render_text
+    from drafter.drafting import load_draft, render_text
 
     draft = load_draft(ROOT / "examples" / "plenary.yaml", phrasebank)
     tasks = next(s for s in draft.sections if s.role == "tasks")
@@ -88,11 +88,11 @@ def build_draft(phrasebank, target_chars: int = TARGET_CHARS):
 
 def pipeline(draft, phrasebank, path: Path) -> int:
     """What ``drafter draft -o x.docx`` does after loading: render, parse, lint, export. Returns findings."""
-    from drafter.draft import date_year
+    from drafter.drafting import date_year
     from drafter.export import export_docx
     from drafter.lint import lint_speech
     from drafter.outline import parse_speech
-    from drafter.render import render_text
+    from drafter.drafting import render_text
 
     text = render_text(draft, phrasebank)
     speech = parse_speech(text, source="bench.yaml")

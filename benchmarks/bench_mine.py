@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from drafter.model import SECTION_ROLES  # noqa: E402
-from drafter.numerals import to_chinese  # noqa: E402
+from drafter.text import to_chinese  # noqa: E402
 
 _SENT = re.compile(r"(?<=[。！？；])")
 _PLACES = "青山 白水 临河 东坪 南岭 西峡 北川 云溪 石桥 安平 长乐 新安 永宁 凤城 金沙 桃源".split()
@@ -167,7 +167,7 @@ def run(quick: bool = False) -> dict:
     sizes_mb = [0.5, 1.0, 2.0] if quick else [1.0, 5.0, 25.0]
     ratio_mb = sizes_mb[1]
     repeats = 2 if quick else 3
-    from drafter.mine import _tag_table
+    from drafter.mine.pipeline import _tag_table
     from drafter.roles import get_jieba
 
     get_jieba()

@@ -72,7 +72,7 @@ class Section:
     @property
     def ordinal(self) -> int | None:
         """The number the marker stands for (``（三）`` -> 3), if any."""
-        from drafter.numerals import marker_ordinal
+        from drafter.text import marker_ordinal
 
         return marker_ordinal(self.marker)
 

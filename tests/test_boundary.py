@@ -7,7 +7,9 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORE_MODULES = sorted(
-    p for p in (ROOT / "drafter").glob("*.py") if p.name not in {"cli_tui.py"}
+    p
+    for p in (ROOT / "drafter").rglob("*.py")
+    if not p.relative_to(ROOT / "drafter").parts[0] in {"tui", "cli"}
 )
 
 
@@ -28,7 +30,11 @@ def test_no_core_module_imports_textual_statically():
 
 
 def test_importing_every_core_module_does_not_load_textual():
-    mods = [f"drafter.{p.stem}" for p in CORE_MODULES if p.stem != "__main__"]
+    mods = [
+        ".".join(("drafter", *p.relative_to(ROOT / "drafter").with_suffix("").parts)).removesuffix(".__init__")
+        for p in CORE_MODULES
+        if p.stem != "__main__"
+    ]
     code = (
         "import importlib, sys\n"
         f"for m in {mods!r}: importlib.import_module(m)\n"

@@ -11,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from drafter.cli import main
-from drafter.cli_corpus import _Progress, format_outline, run_default_summary
+from drafter.cli.entry import main
+from drafter.cli.corpus import _Progress, format_outline, run_default_summary
 from drafter.model import SECTION_ROLES
 from drafter.outline import parse_corpus
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from drafter.cli import main
-from drafter.draft import draft_from_yaml
-from drafter.resources import project_root
+from drafter.cli.entry import main
+from drafter.drafting import draft_from_yaml
+from drafter.util import project_root
 
 EXAMPLES = project_root() / "examples"
 

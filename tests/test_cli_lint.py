@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import drafter.cli_lint as cli_lint
-from drafter.cli import main
+import drafter.cli.lint as cli_lint
+from drafter.cli.entry import main
 from drafter.errors import DrafterError
 from drafter.lint import RULES, LintReport, lint_speech
 from drafter.model import Para, Section, Speech

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drafter.cli import main
+from drafter.cli.entry import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drafter.cli import main
+from drafter.cli.entry import main
 
 SHIPPED = """\
 slots:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from drafter.draft import (
+from drafter.drafting import (
     check_references,
     draft_from_yaml,
     draft_to_yaml,
@@ -215,7 +215,7 @@ def test_read_draft_missing_file(tmp_path):
 
 
 def test_control_characters_give_a_chinese_message_with_the_line():
-    from drafter.draft import parse_draft
+    from drafter.drafting import parse_draft
 
     with pytest.raises(DrafterError) as info:
         parse_draft("meeting:\n  会议名称: a\x00b\n", "nul.yaml")

@@ -23,7 +23,7 @@ from drafter.export import (
     export_speech,
     split_title,
 )
-from drafter.fonts import PROFILES
+from drafter.export import PROFILES
 from drafter.model import Para, Section, Speech
 
 LONG_TITLE = "在全县2024年经济工作暨优化营商环境推进大会上的讲话"
@@ -688,8 +688,8 @@ def test_recent_temp_of_a_concurrent_writer_is_left_alone(tmp_path):
 
 
 def test_seed_speech_round_trip(tmp_path):
-    from drafter import outline
-    from drafter.resources import seeds_dir
+    from drafter.outline import parser as outline
+    from drafter.util import seeds_dir
 
     seed = sorted(seeds_dir().glob("001_*.txt"))[0]
     speech = outline.parse_speech(seed.read_text(encoding="utf-8"), source=seed.name)

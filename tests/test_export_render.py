@@ -197,8 +197,8 @@ def test_no_missing_glyphs_and_all_text_present(rendered):
 
 
 def test_parsed_seed_speech_renders(tmp_path):
-    from drafter import outline
-    from drafter.resources import seeds_dir
+    from drafter.outline import parser as outline
+    from drafter.util import seeds_dir
 
     result = outline.parse_corpus(sorted(seeds_dir().glob("002_*.txt")))
     speech = max(result.speeches, key=lambda s: sum(len(p.text) for p in s.opening))

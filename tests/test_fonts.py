@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from drafter import fonts
-from drafter.cli import main
+from drafter.export import fonts
+from drafter.cli.entry import main
 from drafter.errors import DrafterError
-from drafter.fonts import (
+from drafter.export import (
     PROFILES,
     ROLE_NAMES,
     font_report,

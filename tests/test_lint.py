@@ -103,7 +103,7 @@ def test_finding_to_dict_has_exactly_the_four_keys():
 
 
 def test_every_rule_is_documented_in_module_docstring():
-    import drafter.lint as mod
+    import drafter.lint.api as mod
 
     for rule in RULES:
         assert f"``{rule}``" in mod.__doc__
@@ -362,7 +362,7 @@ def test_repeated_phrase_within_one_paragraph():
 
 
 def test_repeated_phrase_found_whole_when_the_index_is_sampled(monkeypatch):
-    import drafter.lint as lint_module
+    import drafter.lint.api as lint_module
 
     sp = clean_speech()
     phrase = "坚持以人民为中心的发展思想不动摇"
@@ -379,7 +379,7 @@ def test_repeated_phrase_found_whole_when_the_index_is_sampled(monkeypatch):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("抓落实Ab_İ。！？;\n，、”“ 12\x00")), max_size=40) | st.text(max_size=40))
 def test_fast_and_indexed_normalisation_agree(text):
-    from drafter.lint import _normalise, _normalise_index
+    from drafter.lint.api import _normalise, _normalise_index
 
     norm, index = _normalise_index(text)
     assert _normalise(text) == norm
@@ -706,7 +706,7 @@ PLENARY = ROOT / "examples" / "plenary.yaml"
 
 
 def test_markdown_front_matter_and_emphasis_are_stripped_but_placeholders_kept():
-    from drafter.lint import _markdown_to_text
+    from drafter.lint.api import _markdown_to_text
 
     text = _markdown_to_text("# 标题\n\n*——在会上的讲话*\n\n## 一、认清形势\n\n**要**抓好年初*全会、*人代会\n\n\\*号\n---\n")
     assert text.splitlines() == ["标题", "", "——在会上的讲话", "", "一、认清形势", "", "要抓好年初*全会、*人代会", "", "*号"]

@@ -1,6 +1,6 @@
 import pytest
 
-from drafter.numerals import from_chinese, marker_for, marker_ordinal, to_chinese
+from drafter.text import from_chinese, marker_for, marker_ordinal, to_chinese
 
 
 @pytest.mark.parametrize(

@@ -646,8 +646,8 @@ def _render_tree_problems(draft, phrasebank, speech) -> list:
     """Differences between the rendered draft's sections/closing (render_context) and the parsed speech."""
     from drafter.corpus import normalise_text
     from drafter.lint import marker_kind
-    from drafter.numerals import marker_ordinal
-    from drafter.render import render_context
+    from drafter.text import marker_ordinal
+    from drafter.drafting import render_context
 
     context = render_context(draft, phrasebank)
     problems: list = []
@@ -700,7 +700,7 @@ def _one_item_lists(draft):
 
 def _render_cases():
     from drafter.phrasebank import load_phrasebank
-    from drafter.render import list_templates, load_draft, suggest_draft
+    from drafter.drafting import list_templates, load_draft, suggest_draft
 
     phrasebank = load_phrasebank(include_user=False)
     cases = []
@@ -718,7 +718,7 @@ def _render_cases():
 
 
 def test_rendered_drafts_parse_back_to_the_tree_the_renderer_meant():
-    from drafter.render import render_text
+    from drafter.drafting import render_text
 
     phrasebank, cases = _render_cases()
     assert len(cases) >= 16  # four examples, four templates, each also with one-item lists
@@ -733,7 +733,7 @@ def test_rendered_drafts_parse_back_to_the_tree_the_renderer_meant():
 
 def test_exported_docx_reads_back_to_the_tree_the_renderer_meant(tmp_path):
     from drafter.export import export_docx
-    from drafter.render import render_speech
+    from drafter.drafting import render_speech
 
     phrasebank, cases = _render_cases()
     for k, (name, draft) in enumerate(cases):

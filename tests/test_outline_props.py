@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from drafter.corpus import clean_lines
 from drafter.model import Para, Section, Speech
-from drafter.numerals import marker_for
+from drafter.text import marker_for
 from drafter.outline import parse_speech, speech_to_dict, speech_to_text
 
 # Body text uses characters that never start a marker, never spell a closing cue

@@ -17,7 +17,7 @@ from drafter.phrasebank import (
     load_phrasebank,
     slot_names,
 )
-from drafter.resources import phrasebank_dir
+from drafter.util import phrasebank_dir
 
 GOOD = """\
 # a comment

@@ -6,7 +6,7 @@ import pytest
 
 from drafter.model import Phrase
 from drafter.phrasebank import PhraseIndex, load_phrasebank
-from drafter.search import bigrams, jaccard, naive_search
+from drafter.phrasebank import bigrams, jaccard, naive_search
 
 # Sentences in the corpus's own style, with the role and function a writer would file them under.
 ENTRIES = [

@@ -25,14 +25,14 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from drafter.corpus import read_document
-from drafter.draft import parse_draft, read_draft
+from drafter.drafting import parse_draft, read_draft
 from drafter.errors import DrafterError, Problem
 from drafter.lint import lint_speech
 from drafter.model import SECTION_ROLES, Draft, DraftItem, DraftSection, Para
-from drafter.numerals import marker_for
+from drafter.text import marker_for
 from drafter.outline import parse_speech
 from drafter.phrasebank import check_paths, load_file, load_phrasebank
-from drafter.render import render_text
+from drafter.drafting import render_text
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from drafter import render
-from drafter.draft import draft_from_yaml
+from drafter.drafting import render
+from drafter.drafting import draft_from_yaml
 from drafter.errors import DrafterError
 from drafter.model import MEETING_FIELDS, DraftItem, DraftSection
 from drafter.phrasebank import load_phrasebank
-from drafter.resources import project_root
+from drafter.util import project_root
 
 BANK_YAML = textwrap.dedent("""\
     slots:
@@ -365,7 +365,7 @@ def _all_items(draft):
 
 
 def _parse():
-    from drafter import outline
+    from drafter.outline import parser as outline
     return outline.parse_speech
 
 
@@ -390,7 +390,7 @@ def test_render_parses_back(bank):
 
 def test_suggestions_lint_clean(bank):
     _parse()
-    lint = pytest.importorskip("drafter.lint")
+    lint = pytest.importorskip("drafter.lint.api")
     for name in ("plenary", "implementation", "review", "parallel"):
         speech = render.render_speech(render.suggest_draft(name, MEETING, bank), bank)
         errors = [f for f in lint.lint_speech(speech, year=2024, draft=True) if f.severity == "error"]
@@ -423,7 +423,7 @@ def test_examples_render_without_blanks(path: Path):
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_examples_parse_and_lint_clean(path: Path):
     parse_speech = _parse()
-    lint = pytest.importorskip("drafter.lint")
+    lint = pytest.importorskip("drafter.lint.api")
     pb = _shipped()
     draft = render.load_draft(path, pb)
     speech = parse_speech(render.render_text(draft, pb))
@@ -472,7 +472,7 @@ def test_user_template_undefined_variable_names_line(bank, tmp_path):
 @pytest.mark.parametrize("name", ["plenary", "implementation", "review", "parallel"])
 def test_shipped_phrasebank_suggestion_complete_and_lint_clean(name):
     parse_speech = _parse()
-    lint = pytest.importorskip("drafter.lint")
+    lint = pytest.importorskip("drafter.lint.api")
     pb = _shipped()
     draft = render.suggest_draft(name, MEETING, pb)
     text = render.render_text(draft, pb)
@@ -564,7 +564,7 @@ def _relevance_failures(draft, pb) -> tuple[int, list[str]]:
 @pytest.mark.parametrize("kind", list(MEETING_KINDS))
 @pytest.mark.parametrize("name", TEMPLATES)
 def test_shipped_suggestion_complete_lint_clean_and_relevant(name, kind):
-    lint = pytest.importorskip("drafter.lint")
+    lint = pytest.importorskip("drafter.lint.api")
     pb = _shipped()
     meeting = _kind_meeting(kind)
     draft = render.suggest_draft(name, meeting, pb)
@@ -636,7 +636,7 @@ def test_meeting_profile_detection():
 
 def test_suggestion_avoids_repeating_a_long_meeting_name(tmp_path):
     """Two opening phrases both with {{ 会议名称 }} would repeat a long name (lint: repeated-phrase)."""
-    lint = pytest.importorskip("drafter.lint")
+    lint = pytest.importorskip("drafter.lint.api")
     extra = BANK_YAML.replace("    phrases:\n", "    phrases:\n", 1) + textwrap.indent(textwrap.dedent("""\
         - {id: opening.purpose.000, role: opening, function: 会议目的, origin: curated,
            text: "召开{{ 会议名称 }}，就是要动员全县上下狠抓落实。"}
@@ -735,7 +735,7 @@ def test_phrase_with_optional_slot_is_suggested(tmp_path):
 
 def test_more_meeting_kinds_lint_clean():
     """Other meetings a county office holds: still complete and free of lint warnings."""
-    lint = pytest.importorskip("drafter.lint")
+    lint = pytest.importorskip("drafter.lint.api")
     pb = _shipped()
     kinds = [("全县安全生产工作会议", "安全生产工作会议"), ("全县生态环境保护大会", "环保工作会议"),
              ("全县经济运行调度会", "经济运行分析会"), ("全县防汛工作会议", "防汛"), ("县政府常务会议", ""),

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drafter import roles
+from drafter.roles import classify as roles
 from drafter.model import Para, Section, Speech
 
 ROOT = Path(__file__).resolve().parent.parent

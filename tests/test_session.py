@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drafter import session
+from drafter.workspace import session
 from drafter.errors import DrafterError
 from drafter.model import Draft, DraftItem, DraftSection, HeadingSet
 

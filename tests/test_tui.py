@@ -18,7 +18,7 @@ pytest.importorskip("textual")
 
 from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
 
-from drafter import session
+from drafter.workspace import session
 from drafter.tui.app import DrafterApp
 from drafter.tui.screens import AddPhraseScreen, ConfirmScreen, HelpScreen, ResumeScreen
 from drafter.tui.steplist import StepList
@@ -120,7 +120,7 @@ def test_fast_path_to_docx_in_at_most_40_keys(dirs):
             out = app.last_export
             assert out.exists() and out.suffix == ".docx"
             assert out.parent == dirs / "out"
-            from drafter.render import section_heading
+            from drafter.drafting import section_heading
 
             headings = [section_heading(s, app.phrasebank) for s in app.draft.sections]
             paragraphs = docx_paragraphs(out)
@@ -309,7 +309,7 @@ def test_whole_path_headings_phrases_export(dirs):
             await wait_for(pilot, lambda: app.last_export is not None, "export")
             out = app.last_export
             paragraphs = docx_paragraphs(out)
-            from drafter.render import section_heading
+            from drafter.drafting import section_heading
 
             expected = [
                 "认清形势坚定信心",

@@ -25,7 +25,7 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, OptionList, Static
 
-from drafter import session
+from drafter.workspace import session
 from drafter.errors import DrafterError
 from drafter.model import Draft
 from drafter.tui.base import Step
@@ -265,7 +265,7 @@ class DrafterApp(App[int]):
     # ------------------------------------------------------------ background loading
     def _load_core(self) -> None:
         try:
-            from drafter.render import list_templates
+            from drafter.drafting import list_templates
 
             templates = list_templates()
             self.call_from_thread(self._templates_loaded, templates)
@@ -273,7 +273,7 @@ class DrafterApp(App[int]):
 
             bank = load_phrasebank()
             index = bank.index
-            from drafter.search import warm_up
+            from drafter.phrasebank import warm_up
 
             warm_up()
             self.call_from_thread(self._phrasebank_loaded, bank, index)
@@ -331,7 +331,7 @@ class DrafterApp(App[int]):
     def _load_structures(self) -> None:
         try:
             from drafter.mine import structures
-            from drafter.resources import seeds_dir
+            from drafter.util import seeds_dir
             from drafter.roles import load_labelled_corpus
 
             paths = self.corpus if self.corpus is not None else [seeds_dir()]
@@ -461,7 +461,7 @@ class DrafterApp(App[int]):
         try:
             from drafter.export import speech_to_markdown
             from drafter.lint import lint_speech
-            from drafter.render import render_speech
+            from drafter.drafting import render_speech
 
             speech = render_speech(draft, bank, allow_blanks=True)
             findings = lint_speech(speech, year=session.meeting_year(draft.meeting), draft=True)
@@ -594,7 +594,7 @@ class DrafterApp(App[int]):
     # ------------------------------------------------------------ structures
     def _suggest(self, option_id: str) -> tuple[Draft, list[str]]:
         """A suggested draft for a structure choice, and its outline lines (worker thread)."""
-        from drafter.render import suggest_draft
+        from drafter.drafting import suggest_draft
 
         meeting = dict(self.draft.meeting)
         roles = self.choice_roles(option_id)
@@ -747,7 +747,7 @@ class DrafterApp(App[int]):
         try:
             from drafter.export import export_speech
             from drafter.lint import lint_speech
-            from drafter.render import render_speech
+            from drafter.drafting import render_speech
 
             self.call_from_thread(step.show_progress, 0, "正在生成全文……")
             try:
@@ -755,7 +755,7 @@ class DrafterApp(App[int]):
             except DrafterError:
                 if allow_blanks:
                     raise
-                from drafter.render import render_text
+                from drafter.drafting import render_text
 
                 try:
                     missing = session.missing_values(render_text(draft, bank, allow_blanks=True))
@@ -830,7 +830,7 @@ class DrafterApp(App[int]):
     def action_save(self) -> None:
         if self.origin is not None:
             try:
-                from drafter.draft import save_draft
+                from drafter.drafting import save_draft
 
                 save_draft(self.draft, self.origin)
             except DrafterError as exc:

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from drafter import session
+from drafter.workspace import session
 
 if TYPE_CHECKING:
     from drafter.tui.app import DrafterApp

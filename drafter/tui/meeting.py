@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Static
 
-from drafter import session
+from drafter.workspace import session
 from drafter.model import MEETING_FIELDS
 from drafter.tui.base import Step
 

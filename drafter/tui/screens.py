@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from drafter.model import PHRASE_ROLES, ROLE_LABELS
-from drafter.session import DraftRecord
+from drafter.workspace import DraftRecord
 
 
 class Dialog(ModalScreen):

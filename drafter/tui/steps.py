@@ -29,7 +29,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from drafter import session
+from drafter.workspace import session
 from drafter.model import MEETING_FIELDS, PHRASE_ROLES, ROLE_LABELS, SECTION_ROLES, DraftItem
 from drafter.tui.base import Step, fill_preview
 from drafter.tui.meeting import MeetingStep
@@ -223,7 +223,7 @@ class StructureStep(WideStep):
         choices = self.query_one("#structure-choices", OptionList)
         highlighted = choices.highlighted
         options: list[Option] = []
-        from drafter.render import rank_templates, suited_template
+        from drafter.drafting import rank_templates, suited_template
 
         suited = suited_template(app.draft.meeting)
         for info in rank_templates(app.templates, app.draft.meeting):

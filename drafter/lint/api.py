@@ -284,7 +284,7 @@ def lint_draft(
 def _lint_draft(
     draft: Draft, phrasebank: Any, *, year: int | None, source: str
 ) -> tuple[Speech, list[Finding]]:
-    from drafter.render import render_speech
+    from drafter.drafting import render_speech
 
     if phrasebank is None:
         from drafter.phrasebank import load_phrasebank
@@ -315,7 +315,7 @@ def lint_path(
         raise DrafterError("文件不存在", str(p))
     suffix = p.suffix.lower()
     if p.is_file() and suffix in (".yaml", ".yml"):
-        from drafter.render import load_draft
+        from drafter.drafting import load_draft
 
         draft = load_draft(p)
         speech, findings = _lint_draft(draft, None, year=year, source=p.name)
@@ -401,7 +401,7 @@ def _check_count(speech: Speech, ctx: _Ctx) -> list[Finding]:
     actual = len(speech.sections)
     if announced == actual:
         return []
-    from drafter.numerals import to_chinese
+    from drafter.text import to_chinese
 
     line = None
     word = to_chinese(announced) if 0 < announced < 1000 else str(announced)
@@ -536,7 +536,7 @@ def _family(kind: str) -> str:
 
 
 def _expected_marker(kind: str, n: int) -> str:
-    from drafter.numerals import marker_for
+    from drafter.text import marker_for
 
     if kind == "seq":
         kind = "di"

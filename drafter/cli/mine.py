@@ -62,7 +62,7 @@ def _corpus_usage(parser: argparse.ArgumentParser):
 def _paths(args: argparse.Namespace) -> list[str]:
     if args.paths:
         return list(args.paths)
-    from drafter.resources import seeds_dir
+    from drafter.util import seeds_dir
 
     return [str(seeds_dir())]
 
@@ -120,7 +120,7 @@ def run_mine(args: argparse.Namespace) -> int:
     )
     text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
     if args.output:
-        from drafter.fsutil import atomic_write
+        from drafter.util import atomic_write
 
         out = Path(args.output)
         atomic_write(out, text, backup=out.exists())

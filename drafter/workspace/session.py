@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from drafter.errors import DrafterError
-from drafter.fsutil import atomic_write
+from drafter.util import atomic_write
 from drafter.model import (
     MEETING_FIELDS,
     ROLE_CLOSING,
@@ -29,7 +29,7 @@ from drafter.model import (
     DraftSection,
     HeadingSet,
 )
-from drafter.resources import user_data_dir, user_drafts_dir
+from drafter.util import user_data_dir, user_drafts_dir
 
 PROFILE_FIELDS = ("地区", "讲话人", "职务")
 STATE_SUFFIX = ".state.yaml"
@@ -77,7 +77,7 @@ def validate_meeting_field(name: str, value: str) -> str | None:
 
 
 def _normalise_date(text: str) -> str | None:
-    from drafter.draft import normalise_date
+    from drafter.drafting import normalise_date
 
     return normalise_date(text)
 
@@ -222,7 +222,7 @@ def draft_title(draft: Draft) -> str:
 
 
 def draft_yaml(draft: Draft) -> str:
-    from drafter.draft import draft_to_yaml
+    from drafter.drafting import draft_to_yaml
 
     return draft_to_yaml(draft)
 
@@ -234,7 +234,7 @@ def open_draft(path: str | os.PathLike[str]) -> tuple[Draft, list[Any]]:
     """
     import yaml
 
-    from drafter.draft import parse_draft, read_spec_text
+    from drafter.drafting import parse_draft, read_spec_text
 
     text = read_spec_text(path)
     try:
@@ -398,7 +398,7 @@ def display_heading(section: DraftSection, heading_sets: Mapping[str, HeadingSet
 
 
 def section_marker(path: Sequence[int]) -> str:
-    from drafter.numerals import to_chinese
+    from drafter.text import to_chinese
 
     number = to_chinese(path[-1] + 1)
     if len(path) == 1:
@@ -525,7 +525,7 @@ def draft_for_structure(
     missing roles from the other templates' suggestions.
     """
     if suggest is None:
-        from drafter.render import suggest_draft as suggest
+        from drafter.drafting import suggest_draft as suggest
     base_info = closest_template(roles, templates)
     if base_info is None:
         raise DrafterError("没有可用的模板")

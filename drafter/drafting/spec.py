@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from drafter.errors import DrafterError, Problem, yaml_reader_error
-from drafter.fsutil import atomic_write
+from drafter.util import atomic_write
 from drafter.model import (
     MEETING_FIELDS,
     ROLE_LABELS,

@@ -28,8 +28,8 @@ from jinja2 import nodes as jinja_nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from drafter import numerals
-from drafter.draft import (
+from drafter.text import numerals
+from drafter.drafting.spec import (
     check_references,
     date_year,
     draft_from_yaml,
@@ -58,7 +58,7 @@ from drafter.model import (
     Phrase,
     Speech,
 )
-from drafter.resources import templates_dir, user_templates_dir
+from drafter.util import templates_dir, user_templates_dir
 
 __all__ = [
     "BLANK_MARKER",
@@ -799,7 +799,7 @@ def _base_for(phrasebank: Any) -> _Base:
     for pb, table, count, base in _BASE_CACHE:
         if pb is phrasebank and table is phrases and count == len(phrases):
             return base
-    from drafter.search import bigrams, searchable_text
+    from drafter.phrasebank import bigrams, searchable_text
 
     entries = []
     df: dict[str, int] = {}
@@ -854,7 +854,7 @@ class _Picker:
     """Deterministic, meaning-aware phrase choice for suggestions; never the same phrase twice."""
 
     def __init__(self, phrasebank: Any, meeting: Mapping[str, str], info: TemplateInfo | None = None):
-        from drafter.search import bigrams
+        from drafter.phrasebank import bigrams
 
         self._bigrams = bigrams
         self.pb = phrasebank

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from drafter.fonts import DEFAULT_PROFILE, PROFILES, font_report, get_profile
+from drafter.export import DEFAULT_PROFILE, PROFILES, font_report, get_profile
 
 
 def register(subparsers) -> None:

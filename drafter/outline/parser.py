@@ -48,7 +48,7 @@ from drafter.corpus import (
 )
 from drafter.errors import DrafterError
 from drafter.model import Para, Section, Speech
-from drafter.numerals import from_chinese, to_chinese
+from drafter.text import from_chinese, to_chinese
 
 Progress = Callable[[int, int, str], None]
 

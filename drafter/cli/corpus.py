@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from drafter.model import ROLE_LABELS, Section, Speech
 from drafter.outline import CorpusResult, speech_to_dict
-from drafter.resources import seeds_dir
+from drafter.util import seeds_dir
 
 EXIT_OK = 0
 EXIT_NOTHING_READ = 1

@@ -35,8 +35,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
 from drafter.errors import DrafterError
-from drafter.fonts import LATIN_FONT, FontProfile, get_profile
-from drafter.fsutil import atomic_write
+from drafter.export.fonts import LATIN_FONT, FontProfile, get_profile
+from drafter.util import atomic_write
 from drafter.model import Para, Section, Speech
 
 # --- layout constants (GB/T 9704-2012) -----------------------------------

@@ -732,9 +732,9 @@ def cache_dir() -> Path:
 def _code_fingerprint() -> str:
     """Changes whenever the parser, the labeller, the miner or their data change."""
     h = hashlib.sha256(CACHE_VERSION.encode())
-    here = Path(__file__).resolve().parent
-    names = ["corpus.py", "outline.py", "roles.py", "mine.py"]
-    files = [here / n for n in names] + sorted(DATA_DIR.glob("*"))
+    pkg = Path(__file__).resolve().parent.parent
+    files = [p for name in ("corpus", "outline", "roles", "mine", "text") for p in sorted((pkg / name).glob("*.py"))]
+    files += sorted(DATA_DIR.glob("*"))
     for f in files:
         try:
             h.update(f.name.encode())

@@ -20,13 +20,13 @@ from drafter.errors import DrafterError
 
 # Modules that provide ``register(subparsers)``.
 COMMAND_MODULES = (
-    "drafter.cli_corpus",
-    "drafter.cli_mine",
-    "drafter.cli_phrasebank",
-    "drafter.cli_draft",
-    "drafter.cli_lint",
-    "drafter.cli_export",
-    "drafter.cli_tui",
+    "drafter.cli.corpus",
+    "drafter.cli.mine",
+    "drafter.cli.phrasebank",
+    "drafter.cli.draft",
+    "drafter.cli.lint",
+    "drafter.cli.export",
+    "drafter.cli.tui",
 )
 
 
@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
-        from drafter.cli_tui import run_default
+        from drafter.cli.tui import run_default
 
         func = run_default
     try:

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from drafter.draft import date_year
+from drafter.drafting import date_year
 from drafter.errors import DrafterError
-from drafter.fsutil import atomic_write
+from drafter.util import atomic_write
 from drafter.model import ROLE_LABELS
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -59,7 +59,7 @@ def _phrasebank(dirs: list[str]) -> Any:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from drafter.render import find_template, new_spec_text
+    from drafter.drafting import find_template, new_spec_text
 
     info = find_template(args.template)
     if info.problem:
@@ -78,7 +78,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    from drafter.render import load_draft, render_text
+    from drafter.drafting import load_draft, render_text
 
     bank = _phrasebank(args.phrasebank)
     draft = load_draft(args.spec, bank)
@@ -105,7 +105,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from drafter.render import list_templates
+    from drafter.drafting import list_templates
 
     infos = list_templates()
     if args.json:

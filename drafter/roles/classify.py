@@ -36,7 +36,7 @@ from drafter.model import (
     Speech,
 )
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
 LEXICON_FILE = DATA_DIR / "role_lexicon.yaml"
 CUES_FILE = DATA_DIR / "role_cues.yaml"
@@ -479,7 +479,7 @@ def learn_cues(
 
 
 def write_cues(mined: dict[str, dict[str, float]], path: Path = CUES_FILE) -> Path:
-    from drafter.fsutil import atomic_write
+    from drafter.util import atomic_write
 
     header = (
         "# Cue words MINED from the corpus by drafter.roles.learn_cues (log-odds, bootstrapped).\n"
@@ -496,7 +496,7 @@ def _main(argv: list[str]) -> int:
         print("用法：python -m drafter.roles learn [路径...]", file=sys.stderr)
         return 2
     from drafter.outline import parse_corpus
-    from drafter.resources import seeds_dir
+    from drafter.util import seeds_dir
 
     paths = argv[1:] or [str(seeds_dir())]
     result = parse_corpus(paths)

@@ -20,7 +20,7 @@ def project_root() -> Path:
     env = os.environ.get("DRAFTER_HOME")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parent.parent.parent
     if (here / "templates").is_dir():
         return here
     shared = Path(sys.prefix) / "share" / APP_NAME

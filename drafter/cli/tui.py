@@ -47,7 +47,7 @@ def run_default(args: argparse.Namespace) -> int:
     """What ``drafter`` with no arguments runs: the wizard in a terminal; in a pipe or script,
     the outline summary of the shipped corpus (there is no screen to draw the wizard on)."""
     if not _interactive():
-        from drafter.cli_corpus import run_default_summary
+        from drafter.cli.corpus import run_default_summary
 
         print("（不在终端中运行，向导界面无法打开；以下是自带语料的结构摘要。）")
         return run_default_summary(args)

@@ -1,0 +1,5 @@
+"""drafter.workspace."""
+
+from drafter.workspace.session import DraftRecord
+
+__all__ = ['DraftRecord']

@@ -51,10 +51,16 @@ def _seed_sentences() -> list[str]:
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.strip()
-            if len(line) < 40 or re.match(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．])", line):
+            if len(line) < 40 or re.match(
+                r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.．])", line
+            ):
                 continue
             for sentence in _SENT.split(line):
-                if 20 <= len(sentence) <= 120 and not re.search(r"[{}%XＸ×*]|……", sentence) and sentence not in seen:
+                if (
+                    20 <= len(sentence) <= 120
+                    and not re.search(r"[{}%XＸ×*]|……", sentence)
+                    and sentence not in seen
+                ):
                     seen.add(sentence)
                     out.append(sentence)
     return out
@@ -65,8 +71,8 @@ def build_draft(phrasebank, target_chars: int = TARGET_CHARS):
 
     Returns ``(draft, rendered_text)``.
     """
-    from drafter.model import DraftItem, DraftSection
     from drafter.drafting import load_draft, render_text
+    from drafter.model import DraftItem, DraftSection
 
     draft = load_draft(ROOT / "examples" / "plenary.yaml", phrasebank)
     tasks = next(s for s in draft.sections if s.role == "tasks")
@@ -88,11 +94,10 @@ def build_draft(phrasebank, target_chars: int = TARGET_CHARS):
 
 def pipeline(draft, phrasebank, path: Path) -> int:
     """What ``drafter draft -o x.docx`` does after loading: render, parse, lint, export. Returns findings."""
-    from drafter.drafting import date_year
+    from drafter.drafting import date_year, render_text
     from drafter.export import export_docx
     from drafter.lint import lint_speech
     from drafter.outline import parse_speech
-    from drafter.drafting import render_text
 
     text = render_text(draft, phrasebank)
     speech = parse_speech(text, source="bench.yaml")

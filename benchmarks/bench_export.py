@@ -50,7 +50,9 @@ def make_speech(target_chars: int = TARGET_CHARS) -> Speech:
             speech.sections.append(top)
         else:
             k = len(top.children)
-            top.children.append(Section(f"（{markers[k]}）", "全力抓招商上项目。", 2, [Para(text)], run_in=k % 2 == 0))
+            top.children.append(
+                Section(f"（{markers[k]}）", "全力抓招商上项目。", 2, [Para(text)], run_in=k % 2 == 0)
+            )
         total += len(text) + 12
     return speech
 

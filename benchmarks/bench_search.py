@@ -20,8 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from drafter.model import Phrase  # noqa: E402
-from drafter.phrasebank import KNOWN_TOPICS, load_phrasebank  # noqa: E402
-from drafter.phrasebank import PhraseIndex, warm_up  # noqa: E402
+from drafter.phrasebank import KNOWN_TOPICS, PhraseIndex, load_phrasebank, warm_up  # noqa: E402  # noqa: E402
 
 QUERIES: list[tuple[str, dict]] = [
     ("招商引资", {}),

@@ -164,8 +164,16 @@ def _big_phrasebank(n: int):
         def generate(phrases, count, seed=7):
             from drafter.model import Phrase
 
-            return [Phrase(id=f"gen.{i:05d}", role=p.role, function=p.function, text=p.text + f"（{i}）",
-                           topics=list(p.topics)) for i, p in enumerate(phrases * (count // len(phrases) + 1))][:count]
+            return [
+                Phrase(
+                    id=f"gen.{i:05d}",
+                    role=p.role,
+                    function=p.function,
+                    text=p.text + f"（{i}）",
+                    topics=list(p.topics),
+                )
+                for i, p in enumerate(phrases * (count // len(phrases) + 1))
+            ][:count]
 
     phrases = {p.id: p for p in real}
     for p in generate(real, n - len(real)):
@@ -248,7 +256,9 @@ def measure_search(n: int) -> dict:
             else:
                 os.environ["DRAFTER_USER_DIR"] = old
     latencies.sort()
-    p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))] if latencies else float("nan")
+    p95 = (
+        latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))] if latencies else float("nan")
+    )
     return {
         "search_keystrokes": len(latencies),
         "search_phrases": n,

@@ -39,7 +39,11 @@ TARGETS: dict[str, tuple[float | None, str, str]] = {
     "outline_mb_per_s": (5.0, "ge", "仅大纲解析的吞吐（MB/秒）"),
     "search_p95_ms_50k": (20.0, "le", "素材库 5 万条时检索的 p95（毫秒）"),
     "search_p95_ms_5k": (20.0, "le", "素材库 5 千条时检索的 p95（毫秒，快速模式）"),
-    "export_vs_python_docx_ratio": (2.0, "le", "6000 字讲话稿 渲染+检查+导出 .docx / 裸 python-docx 写同样段落"),
+    "export_vs_python_docx_ratio": (
+        2.0,
+        "le",
+        "6000 字讲话稿 渲染+检查+导出 .docx / 裸 python-docx 写同样段落",
+    ),
     "export_docx_vs_python_docx_ratio": (2.0, "le", "仅 export_docx / 裸 python-docx"),
     "tui_start_vs_bare_textual_ratio": (1.5, "le", "界面冷启动到首屏可操作 / 只有一个标签的 Textual 应用"),
     "search_keystroke_p95_ms": (50.0, "le", "界面检索框每次按键到结果重绘的 p95（毫秒）"),
@@ -89,18 +93,25 @@ def run_module(name: str, quick: bool, timeout: float) -> dict:
         t0 = time.perf_counter()
         try:
             proc = subprocess.run(
-                [sys.executable, "-c", code], cwd=str(ROOT), env=env, capture_output=True, text=True,
+                [sys.executable, "-c", code],
+                cwd=str(ROOT),
+                env=env,
+                capture_output=True,
+                text=True,
                 timeout=timeout,
             )
         except subprocess.TimeoutExpired:
             return {"error": f"超时（{timeout:.0f} 秒）", "seconds": round(time.perf_counter() - t0, 1)}
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("@@BENCH@@"):
-            data = json.loads(line[len("@@BENCH@@"):])
+            data = json.loads(line[len("@@BENCH@@") :])
             data["seconds"] = round(data["seconds"], 1)
             return data
     tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-    return {"error": f"退出码 {proc.returncode}：" + " | ".join(tail), "seconds": round(time.perf_counter() - t0, 1)}
+    return {
+        "error": f"退出码 {proc.returncode}：" + " | ".join(tail),
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
 
 
 def machine() -> dict:
@@ -190,7 +201,9 @@ def table(figures: dict, modules: dict[str, dict], info: dict, quick: bool) -> s
         if "error" in data:
             lines.append(f"  {name:14} 失败：{data['error']}")
         else:
-            lines.append(f"  {name:14} {data['seconds']:>7} 秒  进程峰值内存 {data['maxrss_kb'] / 1024:.0f} MB")
+            lines.append(
+                f"  {name:14} {data['seconds']:>7} 秒  进程峰值内存 {data['maxrss_kb'] / 1024:.0f} MB"
+            )
     return "\n".join(lines)
 
 
@@ -218,7 +231,9 @@ def markdown(figures: dict, modules: dict[str, dict], info: dict, quick: bool) -
         note = what
         if value is None:
             note += f"（{_why_missing(key, modules)}）"
-        out.append(f"| `{key}` | {'—' if value is None else value} | {tgt} | {verdict(key, value)} | {note} |")
+        out.append(
+            f"| `{key}` | {'—' if value is None else value} | {tgt} | {verdict(key, value)} | {note} |"
+        )
     out += ["", "## 各模块的全部数字", ""]
     for name, data in modules.items():
         if "error" in data:
@@ -235,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     parser.add_argument("--markdown", action="store_true", help="以 Markdown 输出（RESULTS.md 的格式）")
     parser.add_argument("--quick", action="store_true", help="小规模快速运行（数字仅供参考）")
-    parser.add_argument("--only", action="append", default=[], metavar="NAME", help="只运行某个模块（可重复）")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="NAME", help="只运行某个模块（可重复）"
+    )
     parser.add_argument("--timeout", type=float, default=None, help="每个模块的超时秒数")
     args = parser.parse_args(argv)
     names = [n if n.startswith("bench_") else f"bench_{n}" for n in args.only] or list(MODULES)

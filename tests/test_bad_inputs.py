@@ -44,7 +44,11 @@ def _env(user_dir: Path) -> dict[str, str]:
 def drafter(user_dir: Path, *args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "drafter", *map(str, args)],
-        env=_env(user_dir), cwd=str(cwd or user_dir), capture_output=True, text=True, timeout=180,
+        env=_env(user_dir),
+        cwd=str(cwd or user_dir),
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
@@ -52,8 +56,13 @@ def drafter_rusage(user_dir: Path, *args: str | Path) -> tuple[int, str, int]:
     """(exit code, stdout+stderr, peak RSS in KiB) of one CLI run, measured for that process alone."""
     out = user_dir / "out.log"
     with open(out, "wb") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "drafter", *map(str, args)], env=_env(user_dir),
-                                cwd=str(user_dir), stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "drafter", *map(str, args)],
+            env=_env(user_dir),
+            cwd=str(user_dir),
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
     return proc.returncode, out.read_text("utf-8", errors="replace"), usage.ru_maxrss
@@ -62,8 +71,9 @@ def drafter_rusage(user_dir: Path, *args: str | Path) -> tuple[int, str, int]:
 _ENGLISH_PROSE = re.compile(r"[A-Za-z]{2,}[ ,']+[A-Za-z]{2,}[ ,']+[A-Za-z]{2,}")
 
 
-def assert_clear(proc: subprocess.CompletedProcess[str] | tuple[int, str], code: int, fragment: str,
-                 name: str | Path) -> str:
+def assert_clear(
+    proc: subprocess.CompletedProcess[str] | tuple[int, str], code: int, fragment: str, name: str | Path
+) -> str:
     """Exit ``code``; a line holding ``fragment`` and the file ``name``; no traceback; Chinese main text."""
     if isinstance(proc, tuple):
         rc, output = proc
@@ -198,7 +208,9 @@ def test_ten_mb_single_line(user_dir: Path, long_line: Path) -> None:
 
 
 def test_alias_bomb_phrasebank_check(user_dir: Path) -> None:
-    assert_clear(drafter(user_dir, "phrasebank", "check", BAD / "alias_bomb.yaml"), 1, "别名", "alias_bomb.yaml")
+    assert_clear(
+        drafter(user_dir, "phrasebank", "check", BAD / "alias_bomb.yaml"), 1, "别名", "alias_bomb.yaml"
+    )
 
 
 def test_alias_bomb_lint(user_dir: Path) -> None:
@@ -251,8 +263,9 @@ def huge_yaml(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("command", "code"),
     [(("phrasebank", "check"), 1), (("draft",), 1), (("lint",), 2)],
 )
-def test_hundred_mb_yaml_refused_by_size(user_dir: Path, huge_yaml: Path, command: tuple[str, ...],
-                                         code: int) -> None:
+def test_hundred_mb_yaml_refused_by_size(
+    user_dir: Path, huge_yaml: Path, command: tuple[str, ...], code: int
+) -> None:
     extra = ("-o", str(user_dir / "out.docx")) if command == ("draft",) else ()
     rc, output, maxrss_kb = drafter_rusage(user_dir, *command, huge_yaml, *extra)
     assert_clear((rc, output), code, "文件过大", huge_yaml)
@@ -261,7 +274,9 @@ def test_hundred_mb_yaml_refused_by_size(user_dir: Path, huge_yaml: Path, comman
     small = user_dir / "small.yaml"
     small.write_text("phrases: [\n", encoding="utf-8")
     _, _, baseline_kb = drafter_rusage(user_dir, *command, small, *extra)
-    assert maxrss_kb < baseline_kb + 30 * 1024, f"peak RSS {maxrss_kb} KiB vs {baseline_kb} KiB: the file was read"
+    assert maxrss_kb < baseline_kb + 30 * 1024, (
+        f"peak RSS {maxrss_kb} KiB vs {baseline_kb} KiB: the file was read"
+    )
     assert not (user_dir / "out.docx").exists()
 
 
@@ -277,8 +292,21 @@ def test_duplicate_ids_refused_by_add(user_dir: Path) -> None:
     target = user_dir / "mine.yaml"
     shutil.copy(BAD / "duplicate_ids" / "a.yaml", target)
     before = target.read_bytes()
-    proc = drafter(user_dir, "phrasebank", "add", "--role", "tasks", "--function", "部署任务",
-                   "--text", "要压实责任。", "--id", "tasks.dup-test.001", "--to", target)
+    proc = drafter(
+        user_dir,
+        "phrasebank",
+        "add",
+        "--role",
+        "tasks",
+        "--function",
+        "部署任务",
+        "--text",
+        "要压实责任。",
+        "--id",
+        "tasks.dup-test.001",
+        "--to",
+        target,
+    )
     assert_clear(proc, 1, "tasks.dup-test.001", "mine.yaml")
     assert target.read_bytes() == before
 
@@ -359,15 +387,29 @@ def test_export_into_unwritable_system_folder(user_dir: Path) -> None:
         ("new", "-t", "plenary", "-o", "{missing}/draft.yaml"),
         ("new", "-t", "plenary", "-o", "{file}/draft.yaml"),
         ("mine", "--no-cache", "--quiet", "{gb}", "-o", "{missing}/mined.yaml"),
-        ("phrasebank", "add", "--role", "tasks", "--function", "部署任务", "--text", "要压实责任。",
-         "--to", "{file}/mine.yaml"),
+        (
+            "phrasebank",
+            "add",
+            "--role",
+            "tasks",
+            "--function",
+            "部署任务",
+            "--text",
+            "要压实责任。",
+            "--to",
+            "{file}/mine.yaml",
+        ),
     ],
     ids=["new-missing", "new-under-file", "mine-missing", "add-under-file"],
 )
 def test_other_writers_bad_targets(user_dir: Path, args: tuple[str, ...]) -> None:
     blocker = user_dir / "some.txt"
     blocker.write_text("原有内容\n", encoding="utf-8")
-    values = {"missing": str(user_dir / "没有这个文件夹"), "file": str(blocker), "gb": str(BAD / "gb18030.txt")}
+    values = {
+        "missing": str(user_dir / "没有这个文件夹"),
+        "file": str(blocker),
+        "gb": str(BAD / "gb18030.txt"),
+    }
     argv = [a.format(**values) for a in args]
     target = Path(argv[argv.index("-o") + 1] if "-o" in argv else argv[argv.index("--to") + 1])
     proc = drafter(user_dir, *argv)

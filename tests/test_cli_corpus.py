@@ -11,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from drafter.cli.entry import main
 from drafter.cli.corpus import _Progress, format_outline, run_default_summary
+from drafter.cli.entry import main
 from drafter.model import SECTION_ROLES
 from drafter.outline import parse_corpus
 
@@ -299,8 +299,14 @@ def test_drafter_without_a_terminal_prints_the_seed_summary(tmp_path):
 
     env = {**os.environ, "DRAFTER_USER_DIR": str(tmp_path)}
     env.pop("DRAFTER_FORCE_TUI", None)
-    proc = subprocess.run([sys.executable, "-m", "drafter"], capture_output=True, text=True, env=env,
-                          stdin=subprocess.DEVNULL, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "drafter"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "向导界面无法打开" in proc.stdout
     assert "9 篇讲话" in proc.stdout

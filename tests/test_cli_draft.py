@@ -71,8 +71,10 @@ def test_draft_missing_spec_exit_1(tmp_path, capsys):
 
 def test_draft_bad_spec_names_line(tmp_path, capsys):
     spec = tmp_path / "bad.yaml"
-    spec.write_text("meeting: {会议名称: 会}\ntemplate: plenary\nsections:\n  - role: nope\n    heading: 甲\n",
-                    encoding="utf-8")
+    spec.write_text(
+        "meeting: {会议名称: 会}\ntemplate: plenary\nsections:\n  - role: nope\n    heading: 甲\n",
+        encoding="utf-8",
+    )
     assert main(["draft", str(spec), "-o", str(tmp_path / "o.txt")]) == 1
     err = capsys.readouterr().err
     assert f"{spec}:4:" in err and "nope" in err
@@ -85,7 +87,9 @@ def test_draft_missing_slot_then_allow_blanks(tmp_path, capsys):
         "meeting: {会议名称: 县政府全体会议, 日期: 2024-03-01}\ntemplate: plenary\n"
         "opening: ['下面，我讲{{ 意见条数 }}点意见。']\n"
         "sections:\n  - role: tasks\n    heading: 抓好重点工作\n    items: ['{{ 地区 }}要抓好落实。']\n"
-        "closing: ['同志们，努力奋斗！']\n", encoding="utf-8")
+        "closing: ['同志们，努力奋斗！']\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "o.txt"
     assert main(["draft", str(spec), "-o", str(out)]) == 1
     err = capsys.readouterr().err
@@ -127,7 +131,9 @@ def test_draft_lint_findings_printed(tmp_path, capsys):
         "meeting: {会议名称: 县政府全体会议, 地区: 青山县, 日期: 2024-03-01}\ntemplate: plenary\n"
         "opening: ['下面，我讲{{ 意见条数 }}点意见。']\n"
         "sections:\n  - role: tasks\n    heading: 抓好重点工作\n    items: ['要抓好XX项目。']\n"
-        "closing: ['同志们，努力奋斗！']\n", encoding="utf-8")
+        "closing: ['同志们，努力奋斗！']\n",
+        encoding="utf-8",
+    )
     assert main(["draft", str(spec), "-o", str(tmp_path / "o.txt")]) == 0
     err = capsys.readouterr().err
     assert "placeholder" in err and "XX" in err
@@ -138,13 +144,17 @@ def test_draft_extra_phrasebank_dir(tmp_path, capsys):
     bank.mkdir()
     (bank / "mine.yaml").write_text(
         "phrases:\n  - {id: closing.mine.001, role: closing, function: 号召, origin: curated,\n"
-        "     text: \"同志们，让我们为{{ 地区 }}的明天共同奋斗！\"}\n", encoding="utf-8")
+        '     text: "同志们，让我们为{{ 地区 }}的明天共同奋斗！"}\n',
+        encoding="utf-8",
+    )
     spec = tmp_path / "s.yaml"
     spec.write_text(
         "meeting: {会议名称: 县政府全体会议, 地区: 青山县, 日期: 2024-03-01}\ntemplate: plenary\n"
         "opening: ['下面，我讲{{ 意见条数 }}点意见。']\n"
         "sections:\n  - role: tasks\n    heading: 抓好重点工作\n    items: ['要抓好落实。']\n"
-        "closing:\n  - phrase: closing.mine.001\n", encoding="utf-8")
+        "closing:\n  - phrase: closing.mine.001\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "o.txt"
     assert main(["draft", str(spec), "-o", str(out)]) == 1
     err = capsys.readouterr().err

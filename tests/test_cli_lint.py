@@ -45,13 +45,18 @@ def _fake_lint_path(mapping):
         name = Path(path).name
         if name not in mapping:
             raise DrafterError("文件不存在", str(path))
-        return [LintReport(sp.source, i, lint_speech(sp, year=year), title=sp.title) for i, sp in enumerate(mapping[name])]
+        return [
+            LintReport(sp.source, i, lint_speech(sp, year=year), title=sp.title)
+            for i, sp in enumerate(mapping[name])
+        ]
 
     return fake
 
 
 def test_single_speech_json_is_plain_list_of_four_keys(monkeypatch, capsys):
-    monkeypatch.setattr(cli_lint, "lint_path", _fake_lint_path({"a.txt": [_speech("a.txt", placeholder=True)]}))
+    monkeypatch.setattr(
+        cli_lint, "lint_path", _fake_lint_path({"a.txt": [_speech("a.txt", placeholder=True)]})
+    )
     code = main(["lint", "a.txt", "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 1
@@ -66,7 +71,10 @@ def test_several_speeches_json_adds_source_and_index(monkeypatch, capsys):
     data = json.loads(capsys.readouterr().out)
     assert code == 1
     assert {(item["index"], item["rule"]) for item in data} == {(0, "closing"), (1, "placeholder")}
-    assert all(item["source"] == "c.txt" and {"rule", "severity", "message", "location"} <= set(item) for item in data)
+    assert all(
+        item["source"] == "c.txt" and {"rule", "severity", "message", "location"} <= set(item)
+        for item in data
+    )
 
 
 def test_clean_file_exits_zero_and_says_so(monkeypatch, capsys):
@@ -155,7 +163,8 @@ def test_seed_002_json_has_count_mismatch_for_speech_1(capsys):
     data = json.loads(capsys.readouterr().out)
     assert code == 1
     assert any(
-        item["index"] == 0 and item["rule"] == "count-mismatch" and item["source"] == SEED_002.name for item in data
+        item["index"] == 0 and item["rule"] == "count-mismatch" and item["source"] == SEED_002.name
+        for item in data
     )
 
 

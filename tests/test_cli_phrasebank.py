@@ -82,7 +82,9 @@ def test_check_reports_file_line_and_fails(capsys, tmp_path):
 
 def test_check_warnings_do_not_fail(capsys, tmp_path):
     warn = tmp_path / "warn.yaml"
-    warn.write_text("phrases:\n  - id: a.b.001\n    role: tasks\n    function: 随便\n    text: 好。\n", encoding="utf-8")
+    warn.write_text(
+        "phrases:\n  - id: a.b.001\n    role: tasks\n    function: 随便\n    text: 好。\n", encoding="utf-8"
+    )
     code, out, _ = run(capsys, "check", str(warn))
     assert code == 0 and out.startswith("warn.yaml:4: 警告：")
 

@@ -55,8 +55,12 @@ def _user_dir(tmp_path, monkeypatch):
 
 
 def _bank() -> SimpleNamespace:
-    phrase = Phrase(id="opening.purpose.001", role="opening", function="会议目的",
-                    text="主要目的是贯彻{{ 上级会议 }}精神。")
+    phrase = Phrase(
+        id="opening.purpose.001",
+        role="opening",
+        function="会议目的",
+        text="主要目的是贯彻{{ 上级会议 }}精神。",
+    )
     hs = HeadingSet(id="hs.yishi", frame="强化{X}意识", items=["担当", "攻坚", "效率"], role="tasks")
     return SimpleNamespace(phrases={phrase.id: phrase}, heading_sets={hs.id: hs}, slots={})
 
@@ -67,7 +71,9 @@ def test_parse_maps_onto_model():
     assert draft.meeting["年份"] == "2024年"
     assert draft.template == "plenary"
     assert draft.title == "凝心聚力 狠抓落实"
-    assert draft.opening[0] == DraftItem(phrase="opening.purpose.001", values={"上级会议": "全市经济工作会议"})
+    assert draft.opening[0] == DraftItem(
+        phrase="opening.purpose.001", values={"上级会议": "全市经济工作会议"}
+    )
     assert draft.opening[1].text == "下面，我讲{{ 意见条数 }}点意见。"
     assert [s.role for s in draft.sections] == ["situation", "tasks"]
     child = draft.sections[1].children[0]
@@ -83,19 +89,22 @@ def test_round_trip_keeps_everything():
     assert again == draft
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("2024-03-01", "2024年3月1日"),
-    ("2024/3/1", "2024年3月1日"),
-    ("2024年3月1日", "2024年3月1日"),
-    (" 2024年03月01日 ", "2024年3月1日"),
-    ("（2024年3月1日）", "2024年3月1日"),
-    ("2024.12.31", "2024年12月31日"),
-    ("2024-02-30", None),
-    ("2024-13-01", None),
-    ("三月一日", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2024-03-01", "2024年3月1日"),
+        ("2024/3/1", "2024年3月1日"),
+        ("2024年3月1日", "2024年3月1日"),
+        (" 2024年03月01日 ", "2024年3月1日"),
+        ("（2024年3月1日）", "2024年3月1日"),
+        ("2024.12.31", "2024年12月31日"),
+        ("2024-02-30", None),
+        ("2024-13-01", None),
+        ("三月一日", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_normalise_date(raw, expected):
     assert normalise_date(raw) == expected
 
@@ -139,8 +148,12 @@ def test_unknown_keys_are_errors():
 def test_missing_heading_and_heading_set_rules():
     assert "缺少标题" in _error("sections:\n  - role: tasks\n").message
     assert "需要 item" in _error("sections:\n  - role: tasks\n    heading_set: hs.a\n").message
-    assert "不要再写 heading" in _error(
-        "sections:\n  - role: tasks\n    heading_set: hs.a\n    item: 甲\n    heading: 乙\n").message
+    assert (
+        "不要再写 heading"
+        in _error(
+            "sections:\n  - role: tasks\n    heading_set: hs.a\n    item: 甲\n    heading: 乙\n"
+        ).message
+    )
 
 
 def test_bad_date_is_an_error():
@@ -149,13 +162,16 @@ def test_bad_date_is_an_error():
 
 
 def test_all_problems_collected():
-    _, problems = parse_draft("sections:\n  - role: a\n    heading: 甲\n  - role: b\n    heading: 乙\n", "x.yaml")
+    _, problems = parse_draft(
+        "sections:\n  - role: a\n    heading: 甲\n  - role: b\n    heading: 乙\n", "x.yaml"
+    )
     assert [p.line for p in problems] == [2, 4]
 
 
 def test_children_inherit_role():
-    draft = draft_from_yaml("sections:\n  - role: discipline\n    heading: 甲\n    children:\n"
-                            "      - heading: 乙\n", "x.yaml")
+    draft = draft_from_yaml(
+        "sections:\n  - role: discipline\n    heading: 甲\n    children:\n      - heading: 乙\n", "x.yaml"
+    )
     assert draft.sections[0].children[0].role == "discipline"
 
 
@@ -164,7 +180,9 @@ def test_references_checked_with_lines():
     draft = draft_from_yaml(text, "s.yaml")
     problems = check_references(draft, _bank(), ["plenary", "review"])
     messages = [(p.line, p.message) for p in problems]
-    assert any(line == 9 and "opening.purpose.009" in m and "opening.purpose.001" in m for line, m in messages)
+    assert any(
+        line == 9 and "opening.purpose.009" in m and "opening.purpose.001" in m for line, m in messages
+    )
     assert any("奉献" in m and "担当" in m for _, m in messages)
 
 

@@ -18,12 +18,12 @@ from docx.oxml.ns import qn
 from drafter.errors import DrafterError
 from drafter.export import (
     LINE_PITCH_TWIPS,
+    PROFILES,
     build_docx,
     export_docx,
     export_speech,
     split_title,
 )
-from drafter.export import PROFILES
 from drafter.model import Para, Section, Speech
 
 LONG_TITLE = "在全县2024年经济工作暨优化营商环境推进大会上的讲话"
@@ -36,7 +36,12 @@ def sample_speech(extra_sections: int = 0) -> Speech:
         "一、",
         "坚定信心，认清形势，切实增强责任感紧迫感",
         1,
-        [Para("今年以来，全县上下认真贯彻落实中央、省市决策部署，一般公共预算收入增长12.5%，GDP增长6.1%。" * 3)],
+        [
+            Para(
+                "今年以来，全县上下认真贯彻落实中央、省市决策部署，一般公共预算收入增长12.5%，GDP增长6.1%。"
+                * 3
+            )
+        ],
     )
     run_in = Section(
         "（一）",
@@ -72,7 +77,9 @@ def sample_speech(extra_sections: int = 0) -> Speech:
     )
     discipline = Section("三、", "强化作风，担当拼搏，全力确保各项任务高标完成", 1, [], [yao])
     for i in range(extra_sections):
-        discipline.paragraphs.append(Para(f"第{i + 1}段补充：要持续用力，久久为功，推动各项工作落地见效。" * 4))
+        discipline.paragraphs.append(
+            Para(f"第{i + 1}段补充：要持续用力，久久为功，推动各项工作落地见效。" * 4)
+        )
     return Speech(
         title=LONG_TITLE,
         subtitle="——在县政府第三次全体会议上的讲话",
@@ -230,7 +237,15 @@ def test_theme_font_lang_is_chinese(exported):
 
 def test_every_style_used_has_east_asian_font(exported):
     used = {p_style(p) for p in exported.paragraphs}
-    assert {"SpeechTitle", "SpeechSubtitle", "Salutation", "Normal", "Heading1", "Heading2", "Heading3"} <= used
+    assert {
+        "SpeechTitle",
+        "SpeechSubtitle",
+        "Salutation",
+        "Normal",
+        "Heading1",
+        "Heading2",
+        "Heading3",
+    } <= used
     for style_id in used:
         rfonts = style_el(exported, style_id).find(qn("w:rPr")).find(qn("w:rFonts"))
         assert rfonts.get(qn("w:eastAsia")), style_id
@@ -409,8 +424,16 @@ def test_run_in_heading_full_stop_added_once(tmp_path):
     kept = Section("（二）", "强化责任意识。", 2, [Para("正文。")], run_in=True)
     asked = Section("（三）", "怎么办？", 2, [Para("正文。")], run_in=True)
     doc = docx.Document(str(export_docx(Speech(sections=[stripped, kept, asked]), tmp_path / "r.docx")))
-    assert [p.runs[0].text for p in doc.paragraphs] == ["（一）强化担当意识。", "（二）强化责任意识。", "（三）怎么办？"]
-    assert [p.text for p in doc.paragraphs] == ["（一）强化担当意识。正文。", "（二）强化责任意识。正文。", "（三）怎么办？正文。"]
+    assert [p.runs[0].text for p in doc.paragraphs] == [
+        "（一）强化担当意识。",
+        "（二）强化责任意识。",
+        "（三）怎么办？",
+    ]
+    assert [p.text for p in doc.paragraphs] == [
+        "（一）强化担当意识。正文。",
+        "（二）强化责任意识。正文。",
+        "（三）怎么办？正文。",
+    ]
 
 
 def test_placeholder_highlighted_in_own_run(exported):
@@ -647,7 +670,9 @@ def test_sigkill_during_export_keeps_previous_file(tmp_path, stage):
             if ready.exists() or proc.poll() is not None:
                 break
             time.sleep(0.05)
-        assert ready.exists(), proc.stderr.read().decode() if proc.poll() is not None else "never reached the write"
+        assert ready.exists(), (
+            proc.stderr.read().decode() if proc.poll() is not None else "never reached the write"
+        )
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
     finally:

@@ -62,9 +62,20 @@ def _home(tmp: Path) -> Path:
 def _to_pdf(docx_path: Path, home: Path) -> Path:
     env = {"HOME": str(home), "PATH": "/usr/bin:/bin:/usr/local/bin", "LANG": "C.UTF-8"}
     subprocess.run(
-        [SOFFICE, "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(docx_path.parent),
-         str(docx_path)],
-        env=env, capture_output=True, timeout=180, check=True,
+        [
+            SOFFICE,
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(docx_path.parent),
+            str(docx_path),
+        ],
+        env=env,
+        capture_output=True,
+        timeout=180,
+        check=True,
     )
     pdf = docx_path.with_suffix(".pdf")
     assert pdf.exists(), "LibreOffice produced no PDF"
@@ -127,7 +138,9 @@ def test_footers_on_every_page_odd_right_even_left(rendered):
     width = float(re.search(r'<page width="([\d.]+)"', bbox).group(1))
     dashes = [
         (float(m.group(1)), float(m.group(2)))
-        for m in re.finditer(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">—</word>', bbox)
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">—</word>', bbox
+        )
     ]
     assert len(dashes) == 4
     right_edge = width - 26 * MM

@@ -100,6 +100,7 @@ def test_plain_text_corpus_shape():
 
 def test_plain_text_matches_parser_when_present():
     from drafter.outline import parser as outline
+
     speech = sample_speech()
     assert speech_to_plain(speech) == outline.speech_to_text(speech)
     parsed = outline.parse_speech(speech_to_plain(speech))

@@ -7,13 +7,13 @@ import shutil
 
 import pytest
 
-from drafter.export import fonts
 from drafter.cli.entry import main
 from drafter.errors import DrafterError
 from drafter.export import (
     PROFILES,
     ROLE_NAMES,
     font_report,
+    fonts,
     get_profile,
     is_installed,
     parse_family_list,
@@ -28,7 +28,13 @@ def _user_dir(tmp_path, monkeypatch):
 
 def test_profiles_match_the_standard():
     gb = PROFILES["gb2312"]
-    assert (gb.title, gb.body, gb.kai, gb.hei, gb.song) == ("方正小标宋简体", "仿宋_GB2312", "楷体_GB2312", "黑体", "宋体")
+    assert (gb.title, gb.body, gb.kai, gb.hei, gb.song) == (
+        "方正小标宋简体",
+        "仿宋_GB2312",
+        "楷体_GB2312",
+        "黑体",
+        "宋体",
+    )
     win = PROFILES["windows"]
     assert {win.body, win.kai, win.hei, win.song} == {"仿宋", "楷体", "黑体", "宋体"}
     assert win.title == "宋体" and win.title_bold
@@ -48,7 +54,9 @@ def test_parse_family_list():
 
 
 def test_parse_registry_names_and_aliases():
-    names = parse_registry_names(["SimSun & NSimSun (TrueType)", "仿宋_GB2312 (TrueType)", "SimHei (TrueType)"])
+    names = parse_registry_names(
+        ["SimSun & NSimSun (TrueType)", "仿宋_GB2312 (TrueType)", "SimHei (TrueType)"]
+    )
     assert {"simsun", "nsimsun", "仿宋_gb2312", "simhei"} <= names
     assert is_installed("宋体", names)  # registered under its English name
     assert is_installed("黑体", names)

@@ -244,7 +244,10 @@ def test_numbering_sequence_words_are_one_family():
 
 
 def test_marker_kind():
-    assert [marker_kind(m) for m in ("一、", "（十二）", "3.", "（4）", "二是", "三要", "第一，", "首先", "（%1）", "★")] == [
+    assert [
+        marker_kind(m)
+        for m in ("一、", "（十二）", "3.", "（4）", "二是", "三要", "第一，", "首先", "（%1）", "★")
+    ] == [
         "cn_dun",
         "cn_paren",
         "arabic_dot",
@@ -377,7 +380,10 @@ def test_repeated_phrase_found_whole_when_the_index_is_sampled(monkeypatch):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("抓落实Ab_İ。！？;\n，、”“ 12\x00")), max_size=40) | st.text(max_size=40))
+@given(
+    st.text(alphabet=st.sampled_from(list("抓落实Ab_İ。！？;\n，、”“ 12\x00")), max_size=40)
+    | st.text(max_size=40)
+)
 def test_fast_and_indexed_normalisation_agree(text):
     from drafter.lint.api import _normalise, _normalise_index
 
@@ -431,7 +437,9 @@ def test_parallel_length_outlier_is_warning_in_a_framed_set_and_info_otherwise()
     sp.sections[0].children[1].heading = "抓招商引资工作，进一步优化营商环境，全力引进一批大项目好项目"
     (f,) = only(lint_speech(sp), "parallel-headings")
     assert f.severity == "info"
-    sp.sections[0].children[1].heading = "抓招商引资，优化营商环境"  # 12 vs 5: not stark enough without a frame
+    sp.sections[0].children[
+        1
+    ].heading = "抓招商引资，优化营商环境"  # 12 vs 5: not stark enough without a frame
     assert only(lint_speech(sp), "parallel-headings") == []
 
 
@@ -528,7 +536,9 @@ def test_no_sections():
 
 def test_punctuation():
     sp = clean_speech()
-    sp.sections[1].paragraphs[0].text = "今年是开局之年,也是关键之年。要把国发„2024‟2号文件落到实处，“两基”工作。"
+    sp.sections[1].paragraphs[
+        0
+    ].text = "今年是开局之年,也是关键之年。要把国发„2024‟2号文件落到实处，“两基”工作。"
     messages = [f.message for f in only(lint_speech(sp), "punctuation")]
     assert any("半角" in m and "，" in m for m in messages)
     assert any("〔〕" in m for m in messages)
@@ -551,7 +561,25 @@ def test_salutation_duplicate_and_parser_warnings():
 # Robustness: hand-built speeches with arbitrary markers and text
 
 _MARKERS = st.sampled_from(
-    ["一、", "二、", "十、", "（一）", "（三）", "（%1）", "(2)", "1.", "3．", "一是", "二要", "第一，", "首先", "最后", "", "★", "（）"]
+    [
+        "一、",
+        "二、",
+        "十、",
+        "（一）",
+        "（三）",
+        "（%1）",
+        "(2)",
+        "1.",
+        "3．",
+        "一是",
+        "二要",
+        "第一，",
+        "首先",
+        "最后",
+        "",
+        "★",
+        "（）",
+    ]
 )
 _TEXT = st.text(max_size=60)
 
@@ -686,7 +714,18 @@ def test_lint_text_never_raises_on_arbitrary_text(text):
 
 _LINES = st.lists(
     st.one_of(
-        st.sampled_from(["一、认清形势", "（一）抓项目。正文", "（%1）", "一是抓落实", "同志们：", "……", "XX", "今年2019年"]),
+        st.sampled_from(
+            [
+                "一、认清形势",
+                "（一）抓项目。正文",
+                "（%1）",
+                "一是抓落实",
+                "同志们：",
+                "……",
+                "XX",
+                "今年2019年",
+            ]
+        ),
         st.text(max_size=30),
     ),
     max_size=20,
@@ -708,8 +747,20 @@ PLENARY = ROOT / "examples" / "plenary.yaml"
 def test_markdown_front_matter_and_emphasis_are_stripped_but_placeholders_kept():
     from drafter.lint.api import _markdown_to_text
 
-    text = _markdown_to_text("# 标题\n\n*——在会上的讲话*\n\n## 一、认清形势\n\n**要**抓好年初*全会、*人代会\n\n\\*号\n---\n")
-    assert text.splitlines() == ["标题", "", "——在会上的讲话", "", "一、认清形势", "", "要抓好年初*全会、*人代会", "", "*号"]
+    text = _markdown_to_text(
+        "# 标题\n\n*——在会上的讲话*\n\n## 一、认清形势\n\n**要**抓好年初*全会、*人代会\n\n\\*号\n---\n"
+    )
+    assert text.splitlines() == [
+        "标题",
+        "",
+        "——在会上的讲话",
+        "",
+        "一、认清形势",
+        "",
+        "要抓好年初*全会、*人代会",
+        "",
+        "*号",
+    ]
 
 
 SPEC = """\
@@ -759,8 +810,12 @@ def test_draft_report_is_labelled_with_the_rendered_title(tmp_path):
     assert report.title == "在县政府第三次全体会议上的讲话"
     # a title with a slot: labelled as rendered, with the slot filled
     titled = tmp_path / "titled.yaml"
-    titled.write_text(SPEC.replace("template: plenary\n", "template: plenary\ntitle: 锚定目标 奋力推动{{ 地区 }}高质量发展\n"),
-                      encoding="utf-8")
+    titled.write_text(
+        SPEC.replace(
+            "template: plenary\n", "template: plenary\ntitle: 锚定目标 奋力推动{{ 地区 }}高质量发展\n"
+        ),
+        encoding="utf-8",
+    )
     (report,) = lint_path(titled)
     assert report.title == "锚定目标 奋力推动青山县高质量发展"
 
@@ -797,7 +852,9 @@ def test_repaired_marker_is_reported_once_by_numbering_not_by_outline():
 
 def test_draft_with_missing_field_and_stale_year(tmp_path):
     text = SPEC.replace("  地区: 青山县\n", "").replace("2024-07-15", "2025-07-15")
-    text = text.replace("      - 项目是发展", "      - 今年是2024年的关键之年，各项工作要抓早抓实。\n      - 项目是发展")
+    text = text.replace(
+        "      - 项目是发展", "      - 今年是2024年的关键之年，各项工作要抓早抓实。\n      - 项目是发展"
+    )
     spec = tmp_path / "blank.yaml"
     spec.write_text(text, encoding="utf-8")
     (report,) = lint_path(spec)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drafter.mine import pipeline as mine_mod
 from drafter.mine import common_frame, mine, mine_paths, slotify, structures
+from drafter.mine import pipeline as mine_mod
 from drafter.model import Para, Section, Speech
 from drafter.roles import label_speech
 

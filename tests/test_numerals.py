@@ -5,7 +5,17 @@ from drafter.text import from_chinese, marker_for, marker_ordinal, to_chinese
 
 @pytest.mark.parametrize(
     "n,cn",
-    [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三"), (100, "一百"), (105, "一百零五"), (230, "二百三十")],
+    [
+        (1, "一"),
+        (9, "九"),
+        (10, "十"),
+        (11, "十一"),
+        (20, "二十"),
+        (23, "二十三"),
+        (100, "一百"),
+        (105, "一百零五"),
+        (230, "二百三十"),
+    ],
 )
 def test_round_trip(n, cn):
     assert to_chinese(n) == cn
@@ -19,7 +29,17 @@ def test_from_chinese_rejects_non_numerals():
 
 @pytest.mark.parametrize(
     "marker,n",
-    [("一、", 1), ("（三）", 3), ("2.", 2), ("（5）", 5), ("四是", 4), ("二要", 2), ("第三，", 3), ("首先", 1), ("其次", 2)],
+    [
+        ("一、", 1),
+        ("（三）", 3),
+        ("2.", 2),
+        ("（5）", 5),
+        ("四是", 4),
+        ("二要", 2),
+        ("第三，", 3),
+        ("首先", 1),
+        ("其次", 2),
+    ],
 )
 def test_marker_ordinal(marker, n):
     assert marker_ordinal(marker) == n

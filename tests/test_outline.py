@@ -537,7 +537,10 @@ def test_title_lines_and_subtitle_lines_stay_apart():
     assert dashed.title == "在全县经济工作暨项目建设"
     assert dashed.subtitle == "——在全县经济工作会议上的讲话"
     # a line ending in 暨 runs on into a line without a meeting phrase of its own, not into one with it
-    assert parse_speech("全县经济工作暨\n项目推进会讲话\n同志们：\n开场。\n").title == "全县经济工作暨项目推进会讲话"
+    assert (
+        parse_speech("全县经济工作暨\n项目推进会讲话\n同志们：\n开场。\n").title
+        == "全县经济工作暨项目推进会讲话"
+    )
     speaker_line = parse_speech("全县经济工作暨\n县长在项目推进大会上的讲话\n同志们：\n开场。\n")
     assert speaker_line.title == "全县经济工作暨" and speaker_line.subtitle == "县长在项目推进大会上的讲话"
     # short parallel phrases keep their spaces
@@ -567,13 +570,25 @@ def test_written_marker_keeps_the_marker_as_written(corpus):
 
 def test_written_marker_of_half_width_forms():
     speech = parse_speech(
-        [Para("一、甲", 1), Para("(1)抓项目。正文。", 2), Para("(2)抓民生。正文。", 3), Para("二、乙", 4),
-         Para("第一,要快。正文。", 5), Para("第二,要实。正文。", 6)]
+        [
+            Para("一、甲", 1),
+            Para("(1)抓项目。正文。", 2),
+            Para("(2)抓民生。正文。", 3),
+            Para("二、乙", 4),
+            Para("第一,要快。正文。", 5),
+            Para("第二,要实。正文。", 6),
+        ]
     )
     first, second = speech.sections
     assert [(c.marker, c.written_marker) for c in first.children] == [("（1）", "(1)"), ("（2）", "(2)")]
-    assert [(c.marker, c.written_marker) for c in second.children] == [("第一，", "第一,"), ("第二，", "第二,")]
-    assert parse_speech("一、甲\n（一）乙\n正文。\n（二）丙\n正文。\n").sections[0].children[1].written_marker is None
+    assert [(c.marker, c.written_marker) for c in second.children] == [
+        ("第一，", "第一,"),
+        ("第二，", "第二,"),
+    ]
+    assert (
+        parse_speech("一、甲\n（一）乙\n正文。\n（二）丙\n正文。\n").sections[0].children[1].written_marker
+        is None
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -606,7 +621,11 @@ def test_lone_enumeration_that_is_body_text_stays_body_text():
     run_on = parse_speech("一、甲\n一是要健全责任机制。正文。二是要健全督查机制。正文。\n")
     assert run_on.sections[0].children == []
     # a long first sentence is not a heading
-    long_first = "一要" + "认真贯彻落实上级各项决策部署并结合本地实际情况逐项细化分解到各乡镇各部门和每个责任人" + "。正文。"
+    long_first = (
+        "一要"
+        + "认真贯彻落实上级各项决策部署并结合本地实际情况逐项细化分解到各乡镇各部门和每个责任人"
+        + "。正文。"
+    )
     assert parse_speech(f"一、甲\n{long_first}\n").sections[0].children == []
     # not the only enumeration of its section: 第一，… before it
     mixed = parse_speech("一、甲\n第一，抓项目。正文。\n第二，抓民生。正文。\n一要抓落实。正文。\n")
@@ -626,8 +645,18 @@ def test_lone_yao_in_an_exported_docx_is_a_sub_item(tmp_path):
     import docx
 
     document = docx.Document()
-    for line in ["标题", "同志们：", "开场。", "一、认清形势", "正文。", "二、狠抓落实", "正文。", "三、强化作风",
-                 "一要全面梳理，细化分解再加压。各部门要梳理。", "同志们，让我们共同努力！"]:
+    for line in [
+        "标题",
+        "同志们：",
+        "开场。",
+        "一、认清形势",
+        "正文。",
+        "二、狠抓落实",
+        "正文。",
+        "三、强化作风",
+        "一要全面梳理，细化分解再加压。各部门要梳理。",
+        "同志们，让我们共同努力！",
+    ]:
         document.add_paragraph(line)
     path = tmp_path / "lone.docx"
     document.save(str(path))
@@ -645,9 +674,9 @@ _HEAD_PUNCT = "。，,；;：:、. "
 def _render_tree_problems(draft, phrasebank, speech) -> list:
     """Differences between the rendered draft's sections/closing (render_context) and the parsed speech."""
     from drafter.corpus import normalise_text
+    from drafter.drafting import render_context
     from drafter.lint import marker_kind
     from drafter.text import marker_ordinal
-    from drafter.drafting import render_context
 
     context = render_context(draft, phrasebank)
     problems: list = []
@@ -699,8 +728,8 @@ def _one_item_lists(draft):
 
 
 def _render_cases():
-    from drafter.phrasebank import load_phrasebank
     from drafter.drafting import list_templates, load_draft, suggest_draft
+    from drafter.phrasebank import load_phrasebank
 
     phrasebank = load_phrasebank(include_user=False)
     cases = []
@@ -732,8 +761,8 @@ def test_rendered_drafts_parse_back_to_the_tree_the_renderer_meant():
 
 
 def test_exported_docx_reads_back_to_the_tree_the_renderer_meant(tmp_path):
-    from drafter.export import export_docx
     from drafter.drafting import render_speech
+    from drafter.export import export_docx
 
     phrasebank, cases = _render_cases()
     for k, (name, draft) in enumerate(cases):

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from drafter.corpus import clean_lines
 from drafter.model import Para, Section, Speech
-from drafter.text import marker_for
 from drafter.outline import parse_speech, speech_to_dict, speech_to_text
+from drafter.text import marker_for
 
 # Body text uses characters that never start a marker, never spell a closing cue
 # (同志们, 让我们, 希望大家 …) or an announced count (讲N点).

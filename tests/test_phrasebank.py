@@ -253,7 +253,9 @@ def test_heading_set_custom_slot_name(tmp_path):
 
 
 def test_heading_set_too_few_items(tmp_path):
-    text = "heading_sets:\n  - id: hs.a\n    frame: 强化{X}意识\n    items: [担当, 攻坚]\n    role: discipline\n"
+    text = (
+        "heading_sets:\n  - id: hs.a\n    frame: 强化{X}意识\n    items: [担当, 攻坚]\n    role: discipline\n"
+    )
     _, problems = problems_of(tmp_path, text)
     p = only(problems, "至少要有 3 项")
     assert p.line == 4
@@ -435,7 +437,13 @@ def test_shipped_phrasebank_meets_counts():
     stats = bank.stats()
     roles = stats["by_role"]
     assert stats["entries"] >= 300
-    for role, minimum in {"opening": 20, "situation": 40, "tasks": 80, "discipline": 40, "closing": 15}.items():
+    for role, minimum in {
+        "opening": 20,
+        "situation": 40,
+        "tasks": 80,
+        "discipline": 40,
+        "closing": 15,
+    }.items():
         assert roles.get(role, 0) >= minimum, (role, roles.get(role, 0))
     assert stats["heading_sets"] >= 15
     assert len(stats["topics"]) >= 12
@@ -455,7 +463,9 @@ def test_schema_accepts_good_and_shipped_files_and_rejects_bad(tmp_path):
         assert errors == [], (path.name, [e.message for e in errors[:3]])
     bad = yaml.safe_load(ENTRY.replace("role: tasks", "role: ending"))
     assert list(validator.iter_errors(bad))
-    bad = yaml.safe_load("heading_sets:\n  - id: hs.a\n    frame: 强化{X}意识\n    items: [a, b]\n    role: tasks\n")
+    bad = yaml.safe_load(
+        "heading_sets:\n  - id: hs.a\n    frame: 强化{X}意识\n    items: [a, b]\n    role: tasks\n"
+    )
     assert list(validator.iter_errors(bad))
 
 
@@ -463,11 +473,15 @@ def test_schema_accepts_good_and_shipped_files_and_rejects_bad(tmp_path):
 
 _yaml_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(["phrases", "heading_sets", "slots", "id", "role", "text", "topics", "items", "frame", "x"]),
-        children,
-        max_size=5,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                ["phrases", "heading_sets", "slots", "id", "role", "text", "topics", "items", "frame", "x"]
+            ),
+            children,
+            max_size=5,
+        )
     ),
     max_leaves=20,
 )

@@ -156,7 +156,9 @@ def test_add_to_empty_phrases_key_followed_by_another(tmp_path):
     path.write_text(original, encoding="utf-8")
     res = add_phrase("tasks", "部署任务", "推进{{ 项目名称 }}建设。", to=path)
     new = path.read_text(encoding="utf-8")
-    assert new.startswith("phrases:\n  - id: ") and new.endswith("slots:\n  - {name: 项目名称, prompt: 项目, example: 产业园}\n")
+    assert new.startswith("phrases:\n  - id: ") and new.endswith(
+        "slots:\n  - {name: 项目名称, prompt: 项目, example: 产业园}\n"
+    )
     assert [p.id for p in load_file(path).phrases] == [res.id]
     assert check_paths([path]) == []
 
@@ -227,7 +229,11 @@ def test_target_must_be_yaml(tmp_path):
 
 
 def test_warnings(tmp_path):
-    res = add_phrase("closing", "号召", "同志们，时间已经过半，任务依然艰巨。让我们在县委的坚强领导下，奋力完成全年目标任务。")
+    res = add_phrase(
+        "closing",
+        "号召",
+        "同志们，时间已经过半，任务依然艰巨。让我们在县委的坚强领导下，奋力完成全年目标任务。",
+    )
     assert any("closing.call.001" in w and "几乎相同" in w for w in res.warnings)
     res = add_phrase("tasks", "随口一说", "推进{{ 新空位 }}工作。")
     assert any("随口一说" in w for w in res.warnings)
@@ -252,7 +258,8 @@ def test_given_id(tmp_path):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     text=st.text(
-        alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="{}") | st.sampled_from("\n\t:#'\"\\-"),
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="{}")
+        | st.sampled_from("\n\t:#'\"\\-"),
         min_size=1,
         max_size=60,
     ).filter(lambda s: s.strip()),

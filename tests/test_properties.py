@@ -25,16 +25,17 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from drafter.corpus import read_document
-from drafter.drafting import parse_draft, read_draft
+from drafter.drafting import parse_draft, read_draft, render_text
 from drafter.errors import DrafterError, Problem
 from drafter.lint import lint_speech
 from drafter.model import SECTION_ROLES, Draft, DraftItem, DraftSection, Para
-from drafter.text import marker_for
 from drafter.outline import parse_speech
 from drafter.phrasebank import check_paths, load_file, load_phrasebank
-from drafter.drafting import render_text
+from drafter.text import marker_for
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -51,20 +52,78 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # ---------------------------------------------------------------- YAML-ish structures
 
-PHRASEBANK_KEYS = ["phrases", "heading_sets", "slots", "id", "role", "function", "text", "topics", "source",
-                   "origin", "notes", "frame", "items", "slot", "level", "name", "prompt", "example", "file",
-                   "speech", "line"]
-SPEC_KEYS = ["meeting", "template", "title", "opening", "sections", "closing", "options", "role", "heading",
-             "heading_set", "item", "items", "children", "phrase", "text", "values", "会议名称", "日期", "地区"]
+PHRASEBANK_KEYS = [
+    "phrases",
+    "heading_sets",
+    "slots",
+    "id",
+    "role",
+    "function",
+    "text",
+    "topics",
+    "source",
+    "origin",
+    "notes",
+    "frame",
+    "items",
+    "slot",
+    "level",
+    "name",
+    "prompt",
+    "example",
+    "file",
+    "speech",
+    "line",
+]
+SPEC_KEYS = [
+    "meeting",
+    "template",
+    "title",
+    "opening",
+    "sections",
+    "closing",
+    "options",
+    "role",
+    "heading",
+    "heading_set",
+    "item",
+    "items",
+    "children",
+    "phrase",
+    "text",
+    "values",
+    "会议名称",
+    "日期",
+    "地区",
+]
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(10**20), max_value=10**20),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=30),
-    st.sampled_from(["tasks", "situation", "closing", "plenary", "curated", "2024-02-30", "2024-03-01",
-                     "{{ 地区 }}", "{{ x", "{% if %}", "强化{X}意识", "tasks.a.001", "hs.x", "sub", "top",
-                     "要{{ 地区 }}真抓实干。", "{{ ''.__class__ }}", "{{ 'a' * 999999999 }}"]),
+    st.sampled_from(
+        [
+            "tasks",
+            "situation",
+            "closing",
+            "plenary",
+            "curated",
+            "2024-02-30",
+            "2024-03-01",
+            "{{ 地区 }}",
+            "{{ x",
+            "{% if %}",
+            "强化{X}意识",
+            "tasks.a.001",
+            "hs.x",
+            "sub",
+            "top",
+            "要{{ 地区 }}真抓实干。",
+            "{{ ''.__class__ }}",
+            "{{ 'a' * 999999999 }}",
+        ]
+    ),
 )
 
 
@@ -87,18 +146,33 @@ def _dump(data: object) -> str:
 def _bank_entries() -> st.SearchStrategy:
     """Top-level phrasebank documents whose entries are near-valid, so validation code runs deep."""
     entry = st.fixed_dictionaries(
-        {"id": st.one_of(st.sampled_from(["tasks.a.001", "tasks.a.002", "x"]), SCALARS),
-         "role": st.one_of(st.sampled_from(["tasks", "opening", "nope"]), SCALARS),
-         "function": st.one_of(st.just("部署任务"), SCALARS),
-         "text": st.one_of(st.sampled_from(["要真抓实干。", "要在{{ 地区 }}抓落实。", "{{ 未声明 }}", "{% for %}"]),
-                           SCALARS)},
-        optional={"topics": yamlish(["项目建设"]), "slots": yamlish(["name", "prompt"]),
-                  "source": yamlish(["file", "speech", "line"]), "origin": SCALARS, "notes": SCALARS,
-                  "frame": SCALARS, "items": yamlish([]), "level": SCALARS},
+        {
+            "id": st.one_of(st.sampled_from(["tasks.a.001", "tasks.a.002", "x"]), SCALARS),
+            "role": st.one_of(st.sampled_from(["tasks", "opening", "nope"]), SCALARS),
+            "function": st.one_of(st.just("部署任务"), SCALARS),
+            "text": st.one_of(
+                st.sampled_from(["要真抓实干。", "要在{{ 地区 }}抓落实。", "{{ 未声明 }}", "{% for %}"]),
+                SCALARS,
+            ),
+        },
+        optional={
+            "topics": yamlish(["项目建设"]),
+            "slots": yamlish(["name", "prompt"]),
+            "source": yamlish(["file", "speech", "line"]),
+            "origin": SCALARS,
+            "notes": SCALARS,
+            "frame": SCALARS,
+            "items": yamlish([]),
+            "level": SCALARS,
+        },
     )
     return st.fixed_dictionaries(
-        {}, optional={"phrases": st.lists(entry, max_size=4), "heading_sets": st.lists(entry, max_size=3),
-                      "slots": yamlish(["name", "prompt", "example"])},
+        {},
+        optional={
+            "phrases": st.lists(entry, max_size=4),
+            "heading_sets": st.lists(entry, max_size=3),
+            "slots": yamlish(["name", "prompt", "example"]),
+        },
     )
 
 
@@ -150,8 +224,22 @@ def test_phrasebank_yamlish_structures(work: Path, data: object) -> None:
 def test_phrasebank_property_catches_a_bad_entry(work: Path) -> None:
     """The helper does see problems: a wrong role is reported against this file."""
     path = work / "bank_control.yaml"
-    path.write_text(_dump({"phrases": [{"id": "tasks.a.001", "role": "nope", "function": "部署任务",
-                                         "text": "要真抓实干。", "origin": "curated"}]}), encoding="utf-8")
+    path.write_text(
+        _dump(
+            {
+                "phrases": [
+                    {
+                        "id": "tasks.a.001",
+                        "role": "nope",
+                        "function": "部署任务",
+                        "text": "要真抓实干。",
+                        "origin": "curated",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     problems = check_paths([path])
     assert problems and all(path.name in p.file for p in problems)
 
@@ -173,7 +261,7 @@ def _parse_spec(text: str) -> None:
 
 @SETTINGS
 @given(st.text(max_size=400))
-@example("title: \"a\x01b\"\n")
+@example('title: "a\x01b"\n')
 def test_parse_draft_arbitrary_text(text: str) -> None:
     _parse_spec(text)
 
@@ -188,16 +276,31 @@ def test_parse_draft_yamlish_structures(data: object) -> None:
 def near_specs(draw) -> dict:
     section = st.fixed_dictionaries(
         {"role": st.one_of(st.sampled_from([*SECTION_ROLES, "nope"]), SCALARS)},
-        optional={"heading": SCALARS, "heading_set": SCALARS, "item": SCALARS,
-                  "items": st.lists(st.one_of(SCALARS, yamlish(["phrase", "text", "values"])), max_size=3),
-                  "children": st.lists(yamlish(SPEC_KEYS), max_size=2)},
+        optional={
+            "heading": SCALARS,
+            "heading_set": SCALARS,
+            "item": SCALARS,
+            "items": st.lists(st.one_of(SCALARS, yamlish(["phrase", "text", "values"])), max_size=3),
+            "children": st.lists(yamlish(SPEC_KEYS), max_size=2),
+        },
     )
-    return draw(st.fixed_dictionaries(
-        {"meeting": st.one_of(st.dictionaries(st.sampled_from(["会议名称", "日期", "地区", 3]), SCALARS), SCALARS),
-         "template": st.one_of(st.just("plenary"), SCALARS)},
-        optional={"sections": st.lists(section, max_size=3), "opening": yamlish(["phrase", "text", "values"]),
-                  "closing": st.lists(SCALARS, max_size=2), "title": SCALARS, "options": yamlish([])},
-    ))
+    return draw(
+        st.fixed_dictionaries(
+            {
+                "meeting": st.one_of(
+                    st.dictionaries(st.sampled_from(["会议名称", "日期", "地区", 3]), SCALARS), SCALARS
+                ),
+                "template": st.one_of(st.just("plenary"), SCALARS),
+            },
+            optional={
+                "sections": st.lists(section, max_size=3),
+                "opening": yamlish(["phrase", "text", "values"]),
+                "closing": st.lists(SCALARS, max_size=2),
+                "title": SCALARS,
+                "options": yamlish([]),
+            },
+        )
+    )
 
 
 @SETTINGS
@@ -223,24 +326,58 @@ def test_read_draft_arbitrary_bytes(work: Path, data: bytes) -> None:
 @st.composite
 def renderable_specs(draw, phrase_ids: list[str]) -> dict:
     """Specs that mostly pass validation, with shipped phrase ids, odd values and odd free text."""
-    text = st.one_of(st.text(max_size=30), st.sampled_from(["要在{{ 地区 }}抓落实。", "{{ 会议名称 }}", "{{ x }",
-                                                            "{% if 地区 %}是{% endif %}", "一、混入的编号",
-                                                            "下面，我讲三点意见。", "XX县××乡"]))
-    item = st.one_of(text, st.fixed_dictionaries(
-        {"phrase": st.sampled_from(phrase_ids)},
-        optional={"values": st.dictionaries(st.sampled_from(["地区", "发言人", "时段", "意见条数", "x"]),
-                                            st.text(max_size=10))}))
-    child = st.fixed_dictionaries({"heading": st.text(max_size=15)}, optional={"items": st.lists(item, max_size=2)})
+    text = st.one_of(
+        st.text(max_size=30),
+        st.sampled_from(
+            [
+                "要在{{ 地区 }}抓落实。",
+                "{{ 会议名称 }}",
+                "{{ x }",
+                "{% if 地区 %}是{% endif %}",
+                "一、混入的编号",
+                "下面，我讲三点意见。",
+                "XX县××乡",
+            ]
+        ),
+    )
+    item = st.one_of(
+        text,
+        st.fixed_dictionaries(
+            {"phrase": st.sampled_from(phrase_ids)},
+            optional={
+                "values": st.dictionaries(
+                    st.sampled_from(["地区", "发言人", "时段", "意见条数", "x"]), st.text(max_size=10)
+                )
+            },
+        ),
+    )
+    child = st.fixed_dictionaries(
+        {"heading": st.text(max_size=15)}, optional={"items": st.lists(item, max_size=2)}
+    )
     section = st.fixed_dictionaries(
         {"role": st.sampled_from(SECTION_ROLES)},
-        optional={"heading": st.text(max_size=20), "items": st.lists(item, max_size=3),
-                  "children": st.lists(child, max_size=3)})
-    return draw(st.fixed_dictionaries(
-        {"meeting": st.dictionaries(st.sampled_from(["会议名称", "地区", "日期", "讲话人", "职务"]), st.text(max_size=12)),
-         "template": st.sampled_from(["plenary", "review", "parallel", "implementation"]),
-         "sections": st.lists(section, max_size=4)},
-        optional={"opening": st.lists(item, max_size=3), "closing": st.lists(item, max_size=2),
-                  "title": st.text(max_size=20)}))
+        optional={
+            "heading": st.text(max_size=20),
+            "items": st.lists(item, max_size=3),
+            "children": st.lists(child, max_size=3),
+        },
+    )
+    return draw(
+        st.fixed_dictionaries(
+            {
+                "meeting": st.dictionaries(
+                    st.sampled_from(["会议名称", "地区", "日期", "讲话人", "职务"]), st.text(max_size=12)
+                ),
+                "template": st.sampled_from(["plenary", "review", "parallel", "implementation"]),
+                "sections": st.lists(section, max_size=4),
+            },
+            optional={
+                "opening": st.lists(item, max_size=3),
+                "closing": st.lists(item, max_size=2),
+                "title": st.text(max_size=20),
+            },
+        )
+    )
 
 
 _PHRASE_IDS = sorted(load_phrasebank(include_user=False, include_shipped=True).phrases)[:60] or ["none"]
@@ -275,8 +412,13 @@ def _read(path: Path) -> None:
 
 
 @SETTINGS
-@given(st.one_of(st.binary(max_size=600), st.text(max_size=200).map(lambda t: t.encode("utf-16")),
-                 st.text(max_size=200).map(lambda t: t.encode("gb18030", errors="replace"))))
+@given(
+    st.one_of(
+        st.binary(max_size=600),
+        st.text(max_size=200).map(lambda t: t.encode("utf-16")),
+        st.text(max_size=200).map(lambda t: t.encode("gb18030", errors="replace")),
+    )
+)
 def test_read_document_txt_bytes(work: Path, data: bytes) -> None:
     path = work / "doc.txt"
     path.write_bytes(data)
@@ -293,8 +435,14 @@ def _real_docx() -> bytes:
 
 
 REAL_DOCX = _real_docx()
-DOCX_PARTS = ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels",
-              "word/styles.xml", "docProps/core.xml"]
+DOCX_PARTS = [
+    "[Content_Types].xml",
+    "_rels/.rels",
+    "word/document.xml",
+    "word/_rels/document.xml.rels",
+    "word/styles.xml",
+    "docProps/core.xml",
+]
 
 
 @st.composite
@@ -315,11 +463,15 @@ def zip_of_parts(draw) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for name in draw(st.lists(st.sampled_from([*DOCX_PARTS, "other.txt"]), unique=True, max_size=6)):
-            content = draw(st.one_of(
-                st.just(originals.get(name, b"")),
-                st.binary(max_size=200),
-                st.text(max_size=100).map(lambda t: f"<?xml version='1.0'?><w:document>{t}</w:document>".encode()),
-            ))
+            content = draw(
+                st.one_of(
+                    st.just(originals.get(name, b"")),
+                    st.binary(max_size=200),
+                    st.text(max_size=100).map(
+                        lambda t: f"<?xml version='1.0'?><w:document>{t}</w:document>".encode()
+                    ),
+                )
+            )
             z.writestr(name, content)
     return buf.getvalue()
 
@@ -336,7 +488,11 @@ def test_read_document_reads_the_real_docx(work: Path) -> None:
     """Control for the properties above: the unmutated file reads."""
     path = work / "real.docx"
     path.write_bytes(REAL_DOCX)
-    assert [p.text for p in read_document(path)][:3] == ["在全县经济工作会议上的讲话", "同志们：", "一、认清形势"]
+    assert [p.text for p in read_document(path)][:3] == [
+        "在全县经济工作会议上的讲话",
+        "同志们：",
+        "一、认清形势",
+    ]
 
 
 # ---------------------------------------------------------------- render -> parse
@@ -349,7 +505,13 @@ HEADING = st.lists(_WORD, min_size=1, max_size=2).map("，".join)
 BODY = st.lists(_WORD, min_size=1, max_size=4).map(lambda ws: "，".join(ws) + "。")
 ITEMS = st.lists(BODY.map(lambda t: DraftItem(text=t)), min_size=1, max_size=2)
 
-MEETING = {"会议名称": "县政府全体会议", "地区": "青山县", "讲话人": "王明", "职务": "县长", "日期": "2024-07-15"}
+MEETING = {
+    "会议名称": "县政府全体会议",
+    "地区": "青山县",
+    "讲话人": "王明",
+    "职务": "县长",
+    "日期": "2024-07-15",
+}
 
 
 @st.composite
@@ -359,14 +521,21 @@ def drafts(draw) -> Draft:
         role = draw(st.sampled_from(SECTION_ROLES))
         children = []
         for _ in range(draw(st.integers(0, 3))):
-            grand = [DraftSection(role=role, heading=draw(HEADING), items=draw(ITEMS))
-                     for _ in range(draw(st.sampled_from([0, 0, 2, 3])))]
+            grand = [
+                DraftSection(role=role, heading=draw(HEADING), items=draw(ITEMS))
+                for _ in range(draw(st.sampled_from([0, 0, 2, 3])))
+            ]
             children.append(DraftSection(role=role, heading=draw(HEADING), items=draw(ITEMS), children=grand))
         items = draw(ITEMS) if draw(st.booleans()) or not children else []
         sections.append(DraftSection(role=role, heading=draw(HEADING), items=items, children=children))
-    return Draft(meeting=dict(MEETING), template="plenary", title="凝心聚力抓落实",
-                 opening=[DraftItem(text=draw(BODY))], sections=sections,
-                 closing=[DraftItem(text="同志们，让我们共同努力，奋力夺取全年工作的全面胜利！")])
+    return Draft(
+        meeting=dict(MEETING),
+        template="plenary",
+        title="凝心聚力抓落实",
+        opening=[DraftItem(text=draw(BODY))],
+        sections=sections,
+        closing=[DraftItem(text="同志们，让我们共同努力，奋力夺取全年工作的全面胜利！")],
+    )
 
 
 def _expected(draft: Draft) -> list:
@@ -391,7 +560,9 @@ def bank():
     return load_phrasebank(include_user=False)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 @given(drafts())
 def test_render_then_parse_keeps_the_structure(bank, draft: Draft) -> None:
     text = render_text(draft, bank)
@@ -409,11 +580,17 @@ def test_render_then_parse_keeps_the_structure(bank, draft: Draft) -> None:
 
 def test_render_then_parse_detects_a_changed_marker(bank) -> None:
     """Control: the comparison above does fail when the text changes structure."""
-    draft = Draft(meeting=dict(MEETING), template="plenary", title="凝心聚力抓落实",
-                  opening=[DraftItem(text="今天召开会议。")],
-                  sections=[DraftSection(role="tasks", heading="抓项目", items=[DraftItem(text="要加快推进。")]),
-                            DraftSection(role="tasks", heading="优环境", items=[DraftItem(text="要深化改革。")])],
-                  closing=[DraftItem(text="同志们，让我们共同努力！")])
+    draft = Draft(
+        meeting=dict(MEETING),
+        template="plenary",
+        title="凝心聚力抓落实",
+        opening=[DraftItem(text="今天召开会议。")],
+        sections=[
+            DraftSection(role="tasks", heading="抓项目", items=[DraftItem(text="要加快推进。")]),
+            DraftSection(role="tasks", heading="优环境", items=[DraftItem(text="要深化改革。")]),
+        ],
+        closing=[DraftItem(text="同志们，让我们共同努力！")],
+    )
     text = render_text(draft, bank)
     assert _tree(parse_speech(text).sections) == _expected(draft)
     broken = text.replace("二、优环境", "（二）优环境")

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from drafter.drafting import render
-from drafter.drafting import draft_from_yaml
+from drafter.drafting import draft_from_yaml, render
 from drafter.errors import DrafterError
 from drafter.model import MEETING_FIELDS, DraftItem, DraftSection
 from drafter.phrasebank import load_phrasebank
@@ -164,8 +163,11 @@ def test_count_follows_sections_even_if_typed(bank):
         while len(d.sections) > n:
             d.sections.pop()
         while len(d.sections) < n:
-            d.sections.append(DraftSection(role="tasks", heading=f"补充部分{len(d.sections)}",
-                                           items=[DraftItem(text="要抓好落实。")]))
+            d.sections.append(
+                DraftSection(
+                    role="tasks", heading=f"补充部分{len(d.sections)}", items=[DraftItem(text="要抓好落实。")]
+                )
+            )
         text = render.render_text(d, bank)
         cn = "一两三四五"[n - 1]
         assert f"下面，我讲{cn}点意见。" in text
@@ -225,14 +227,17 @@ def test_values_override_meeting_fields(bank):
     assert "全县要争先。" in text
 
 
-@pytest.mark.parametrize("payload", [
-    "{{ ''.__class__.__mro__ }}",
-    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{{ 地区.__class__ }}",
-    "{{ cycler.__init__.__globals__ }}",
-    "{{ 地区 * 100000000 }}",
-    "{{ 9 ** 99999 }}",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ 地区.__class__ }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ 地区 * 100000000 }}",
+        "{{ 9 ** 99999 }}",
+    ],
+)
 def test_sandbox_escape_in_free_text_refused(bank, payload):
     draft = _draft(bank)
     draft.closing.append(DraftItem(text=payload))
@@ -245,7 +250,9 @@ def test_sandbox_escape_in_free_text_refused(bank, payload):
 def test_sandbox_escape_in_user_template_refused(bank, tmp_path):
     user = tmp_path / "user" / "templates"
     user.mkdir(parents=True)
-    (user / "evil.j2").write_text("{{ title }}\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    (user / "evil.j2").write_text(
+        "{{ title }}\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8"
+    )
     draft = _draft(bank)
     draft.template = "evil"
     with pytest.raises(DrafterError) as info:
@@ -260,7 +267,8 @@ def test_user_template_overrides_and_syntax_error(bank, tmp_path):
     (user / "plenary.j2").write_text(
         "{#- meta\ntitle: 我的全体会议模板\nroles: [tasks]\n-#}\n{{ title }}\n同志们：\n"
         "{% for sec in sections %}{{ loop.index|marker('cn_dun') }}{{ sec.heading }}\n{% endfor %}",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (user / "broken.j2").write_text("{{ title }}\n\n{% for x in sections %}\n{{ x }\n", encoding="utf-8")
     infos = {t.name: t for t in render.list_templates()}
     assert infos["plenary"].user and infos["plenary"].title == "我的全体会议模板"
@@ -285,11 +293,18 @@ def test_unknown_template_error(bank):
 def test_heading_set_sections_and_title(bank):
     draft = _draft(bank)
     draft.title = "凝心聚力 狠抓落实"
-    draft.sections[2].children = [DraftSection(role="discipline", heading=x, heading_set="hs.yishi",
-                                               items=[DraftItem(text="要抓好。")]) for x in ("效率", "担当")]
+    draft.sections[2].children = [
+        DraftSection(role="discipline", heading=x, heading_set="hs.yishi", items=[DraftItem(text="要抓好。")])
+        for x in ("效率", "担当")
+    ]
     text = render.render_text(draft, bank)
     lines = text.splitlines()
-    assert lines[:4] == ["凝心聚力 狠抓落实", "——在县政府第三次全体会议上的讲话", "县长 王明", "（2024年3月1日）"]
+    assert lines[:4] == [
+        "凝心聚力 狠抓落实",
+        "——在县政府第三次全体会议上的讲话",
+        "县长 王明",
+        "（2024年3月1日）",
+    ]
     draft.options["speaker_line"] = False
     assert "县长 王明" not in render.render_text(draft, bank)
     assert "一要强化效率意识。要抓好。" in text and "二要强化担当意识。要抓好。" in text
@@ -366,6 +381,7 @@ def _all_items(draft):
 
 def _parse():
     from drafter.outline import parser as outline
+
     return outline.parse_speech
 
 
@@ -380,7 +396,9 @@ def test_render_parses_back(bank):
         assert speech.salutation == "同志们："
         assert speech.date and "2024年3月1日" in speech.date
         assert speech.announced_sections == len(draft.sections)
-        assert [s.marker for s in speech.sections] == [f"{'一二三四五'[i]}、" for i in range(len(draft.sections))]
+        assert [s.marker for s in speech.sections] == [
+            f"{'一二三四五'[i]}、" for i in range(len(draft.sections))
+        ]
         for sec, dsec in zip(speech.sections, draft.sections, strict=True):
             heading = render.section_heading(dsec, bank)
             assert sec.heading.rstrip("。") == heading.rstrip("。")
@@ -441,7 +459,9 @@ def test_template_assigns_heading_sets_by_role_and_frame(bank, tmp_path):
     body = shipped.split("-#}", 1)[1]
     (user / "mine.j2").write_text(
         "{#- meta\ntitle: 我的模板\nroles: [tasks, discipline]\n"
-        "heading_sets: {tasks: [\"强化{X}意识\"]}\n-#}" + body, encoding="utf-8")
+        'heading_sets: {tasks: ["强化{X}意识"]}\n-#}' + body,
+        encoding="utf-8",
+    )
     draft = render.suggest_draft("mine", MEETING, bank)
     tasks = draft.sections[0]
     assert [c.heading_set for c in tasks.children] == ["hs.yishi"] * 4
@@ -453,7 +473,11 @@ def test_template_assigns_heading_sets_by_role_and_frame(bank, tmp_path):
 
 def test_topics_follow_heading_items():
     topics = ["项目建设", "招商引资", "城乡建设", "乡村振兴", "民生保障"]
-    assert render._topics_for_items(["项目建设", "县城建设", "美丽乡村"], topics) == ["项目建设", "城乡建设", "乡村振兴"]
+    assert render._topics_for_items(["项目建设", "县城建设", "美丽乡村"], topics) == [
+        "项目建设",
+        "城乡建设",
+        "乡村振兴",
+    ]
     assert render._topics_for_items(["强化为民", "甲", "乙"], topics) == ["民生保障", "项目建设", "招商引资"]
 
 
@@ -498,10 +522,18 @@ def test_numbering_property_any_order_and_subset():
 
     bank = _fixture_bank()
     base = render.suggest_draft("plenary", MEETING, bank)
-    pool = [DraftSection(role="tasks", heading=f"第{i}项重点工作", items=[DraftItem(text=f"要抓好第{i}项。")],
-                         children=[DraftSection(role="tasks", heading=f"子项{i}-{j}",
-                                                items=[DraftItem(text="要落实。")]) for j in range(i % 3)])
-            for i in range(1, 8)]
+    pool = [
+        DraftSection(
+            role="tasks",
+            heading=f"第{i}项重点工作",
+            items=[DraftItem(text=f"要抓好第{i}项。")],
+            children=[
+                DraftSection(role="tasks", heading=f"子项{i}-{j}", items=[DraftItem(text="要落实。")])
+                for j in range(i % 3)
+            ],
+        )
+        for i in range(1, 8)
+    ]
 
     @settings(max_examples=40, deadline=None)
     @given(st.permutations(range(7)), st.integers(min_value=1, max_value=7))
@@ -524,13 +556,28 @@ def test_numbering_property_any_order_and_subset():
 
 TEMPLATES = ("plenary", "implementation", "review", "parallel")
 MEETING_KINDS = {
-    "政府全体会议": {"会议名称": "县政府第三次全体（扩大）会议", "会议类型": "政府全体会议", "日期": "2024-07-15"},
+    "政府全体会议": {
+        "会议名称": "县政府第三次全体（扩大）会议",
+        "会议类型": "政府全体会议",
+        "日期": "2024-07-15",
+    },
     "动员大会": {"会议名称": "全县项目建设攻坚年动员大会", "会议类型": "动员大会", "日期": "2024-03-01"},
-    "季度总结会": {"会议名称": "全县重点工作交帐亮相暨一季度总结会", "会议类型": "季度总结会", "日期": "2024-04-10"},
+    "季度总结会": {
+        "会议名称": "全县重点工作交帐亮相暨一季度总结会",
+        "会议类型": "季度总结会",
+        "日期": "2024-04-10",
+    },
 }
 # A word in a 重点工作 heading -> the topic one of its phrases must have (or the word it must contain).
-RELEVANCE = (("县城", "城乡建设"), ("招商", "招商引资"), ("项目", "项目建设"), ("生态", "生态环保"),
-             ("环保", "生态环保"), ("安全", "安全稳定"), ("民生", "民生保障"))
+RELEVANCE = (
+    ("县城", "城乡建设"),
+    ("招商", "招商引资"),
+    ("项目", "项目建设"),
+    ("生态", "生态环保"),
+    ("环保", "生态环保"),
+    ("安全", "安全稳定"),
+    ("民生", "民生保障"),
+)
 
 
 def _kind_meeting(kind: str) -> dict[str, str]:
@@ -575,7 +622,9 @@ def test_shipped_suggestion_complete_lint_clean_and_relevant(name, kind):
     used = [i.phrase for i in _all_items(draft) if i.phrase]
     assert len(used) == len(set(used)), "no phrase twice"
     speech = render.render_speech(draft, pb)
-    findings = [f.to_dict() for f in lint.lint_speech(speech, draft=True) if f.severity in ("error", "warning")]
+    findings = [
+        f.to_dict() for f in lint.lint_speech(speech, draft=True) if f.severity in ("error", "warning")
+    ]
     assert not findings, (name, kind, findings)
     assert speech.announced_sections == len(speech.sections) == len(draft.sections)
     _, failures = _relevance_failures(draft, pb)
@@ -587,8 +636,11 @@ def test_shipped_suggestion_complete_lint_clean_and_relevant(name, kind):
 def test_relevance_check_has_material():
     """The relevance test above must actually meet headings with the mapped words."""
     pb = _shipped()
-    checked = sum(_relevance_failures(render.suggest_draft(name, _kind_meeting(kind), pb), pb)[0]
-                  for name in TEMPLATES for kind in MEETING_KINDS)
+    checked = sum(
+        _relevance_failures(render.suggest_draft(name, _kind_meeting(kind), pb), pb)[0]
+        for name in TEMPLATES
+        for kind in MEETING_KINDS
+    )
     assert checked >= 12
 
 
@@ -596,8 +648,10 @@ def test_reported_mismatches_fixed():
     """县城建设会战 gets a 城乡建设 phrase, 加压问责 a 督查问责 one, 建强班子 one about the 班子."""
     pb = _shipped()
     draft = render.suggest_draft("review", _kind_meeting("季度总结会"), pb)
-    by_heading = {render.section_heading(s, pb): [pb.phrases[i.phrase] for i in s.items if i.phrase]
-                  for s in _sections(draft)}
+    by_heading = {
+        render.section_heading(s, pb): [pb.phrases[i.phrase] for i in s.items if i.phrase]
+        for s in _sections(draft)
+    }
     assert all("城乡建设" in p.topics for p in by_heading["全力决胜县城建设会战"])
     assert all("招商引资" not in p.topics for p in by_heading["全力决胜县城建设会战"])
     assert [p.function for p in by_heading["加压问责抓落实"]] == ["督查问责"]
@@ -637,10 +691,13 @@ def test_meeting_profile_detection():
 def test_suggestion_avoids_repeating_a_long_meeting_name(tmp_path):
     """Two opening phrases both with {{ 会议名称 }} would repeat a long name (lint: repeated-phrase)."""
     lint = pytest.importorskip("drafter.lint.api")
-    extra = BANK_YAML.replace("    phrases:\n", "    phrases:\n", 1) + textwrap.indent(textwrap.dedent("""\
+    extra = BANK_YAML.replace("    phrases:\n", "    phrases:\n", 1) + textwrap.indent(
+        textwrap.dedent("""\
         - {id: opening.purpose.000, role: opening, function: 会议目的, origin: curated,
            text: "召开{{ 会议名称 }}，就是要动员全县上下狠抓落实。"}
-        """), "  ")
+        """),
+        "  ",
+    )
     folder = tmp_path / "bank2"
     folder.mkdir()
     (folder / "all.yaml").write_text(extra, encoding="utf-8")
@@ -662,8 +719,10 @@ def test_suggestion_avoids_repeating_a_long_meeting_name(tmp_path):
 
 def test_parallel_roles_follow_the_heading_items(tmp_path):
     """A top-level set with a 机制 item: it becomes the last, 作风纪律 section (the template's declared roles)."""
-    text = BANK_YAML.replace("items: [突出发展, 强化为民, 注重和谐, 提升服务]",
-                             "items: [突出发展, 强化为民, 注重和谐, 提升服务, 完善机制]")
+    text = BANK_YAML.replace(
+        "items: [突出发展, 强化为民, 注重和谐, 提升服务]",
+        "items: [突出发展, 强化为民, 注重和谐, 提升服务, 完善机制]",
+    )
     folder = tmp_path / "bank3"
     folder.mkdir()
     (folder / "all.yaml").write_text(text, encoding="utf-8")
@@ -678,9 +737,18 @@ def test_parallel_roles_follow_the_heading_items(tmp_path):
 
 
 def test_choose_items_keeps_set_order():
-    pairs = render._choose_items(["突出发展", "强化为民", "注重和谐", "提升服务", "完善机制"], 4,
-                                 ["situation", "tasks", "tasks", "discipline"], "tasks")
-    assert pairs == [("突出发展", "tasks"), ("强化为民", "tasks"), ("注重和谐", "tasks"), ("完善机制", "discipline")]
+    pairs = render._choose_items(
+        ["突出发展", "强化为民", "注重和谐", "提升服务", "完善机制"],
+        4,
+        ["situation", "tasks", "tasks", "discipline"],
+        "tasks",
+    )
+    assert pairs == [
+        ("突出发展", "tasks"),
+        ("强化为民", "tasks"),
+        ("注重和谐", "tasks"),
+        ("完善机制", "discipline"),
+    ]
     assert render._choose_items(["甲", "乙"], 4, ["tasks"], "tasks") == [("甲", "tasks"), ("乙", "tasks")]
 
 
@@ -688,7 +756,9 @@ def test_choose_items_keeps_set_order():
 
 
 def test_optional_slots_found_by_ast():
-    assert render.optional_slots("{% if 上级会议 %}贯彻{{ 上级会议 }}精神，{% endif %}要抓好落实。") == {"上级会议"}
+    assert render.optional_slots("{% if 上级会议 %}贯彻{{ 上级会议 }}精神，{% endif %}要抓好落实。") == {
+        "上级会议"
+    }
     assert render.optional_slots("{% if 甲 %}有{% endif %}") == {"甲"}
     assert render.optional_slots("{% if not 甲 %}无{% endif %}") == {"甲"}
     # printed outside the guard, or compared, or tested through `or`: still required
@@ -702,7 +772,9 @@ def test_optional_slots_found_by_ast():
 
 def test_slot_used_only_in_if_is_optional(bank):
     draft = _draft(bank)
-    draft.sections[0].items = [DraftItem(text="{% if 上级会议 %}贯彻{{ 上级会议 }}精神，{% endif %}要抓好落实。")]
+    draft.sections[0].items = [
+        DraftItem(text="{% if 上级会议 %}贯彻{{ 上级会议 }}精神，{% endif %}要抓好落实。")
+    ]
     meeting = {k: v for k, v in MEETING.items()}
     draft.meeting = meeting
     text = render.render_text(draft, bank)
@@ -721,7 +793,8 @@ def test_slot_used_only_in_if_is_optional(bank):
 def test_phrase_with_optional_slot_is_suggested(tmp_path):
     text = BANK_YAML.replace(
         'text: "会议要研究{{ 议题 }}。", slots: [{name: 议题, prompt: 议题}]}',
-        'text: "会议要研究{% if 议题 %}{{ 议题 }}等{% endif %}重要事项。", slots: [{name: 议题, prompt: 议题}]}')
+        'text: "会议要研究{% if 议题 %}{{ 议题 }}等{% endif %}重要事项。", slots: [{name: 议题, prompt: 议题}]}',
+    )
     assert text != BANK_YAML
     folder = tmp_path / "bank4"
     folder.mkdir()
@@ -737,24 +810,40 @@ def test_more_meeting_kinds_lint_clean():
     """Other meetings a county office holds: still complete and free of lint warnings."""
     lint = pytest.importorskip("drafter.lint.api")
     pb = _shipped()
-    kinds = [("全县安全生产工作会议", "安全生产工作会议"), ("全县生态环境保护大会", "环保工作会议"),
-             ("全县经济运行调度会", "经济运行分析会"), ("全县防汛工作会议", "防汛"), ("县政府常务会议", ""),
-             ("全县半年工作总结会", "总结会"), ("全县招商引资推进会", "推进会"), ("某会议", "其他")]
+    kinds = [
+        ("全县安全生产工作会议", "安全生产工作会议"),
+        ("全县生态环境保护大会", "环保工作会议"),
+        ("全县经济运行调度会", "经济运行分析会"),
+        ("全县防汛工作会议", "防汛"),
+        ("县政府常务会议", ""),
+        ("全县半年工作总结会", "总结会"),
+        ("全县招商引资推进会", "推进会"),
+        ("某会议", "其他"),
+    ]
     for name, kind in kinds:
         for template in TEMPLATES:
             draft = render.suggest_draft(template, {**MEETING, "会议名称": name, "会议类型": kind}, pb)
             speech = render.render_speech(draft, pb)
-            findings = [f.to_dict() for f in lint.lint_speech(speech, draft=True)
-                        if f.severity in ("error", "warning")]
+            findings = [
+                f.to_dict()
+                for f in lint.lint_speech(speech, draft=True)
+                if f.severity in ("error", "warning")
+            ]
             assert not findings, (name, template, findings)
 
 
 def test_typed_sub_headings_never_break_a_frame():
-    assert render._breaks_frame(["稳住工业经济基本盘", "全力抓项目促投资", "全力抓招商引项目", "全力抓好财政增收"])
-    assert not render._breaks_frame(["全力抓好工业经济", "全力抓好项目建设", "全力抓好招商引资", "全力抓好财政金融"])
+    assert render._breaks_frame(
+        ["稳住工业经济基本盘", "全力抓项目促投资", "全力抓招商引项目", "全力抓好财政增收"]
+    )
+    assert not render._breaks_frame(
+        ["全力抓好工业经济", "全力抓好项目建设", "全力抓好招商引资", "全力抓好财政金融"]
+    )
     assert not render._breaks_frame(["甲乙丙丁", "戊己庚辛"])
     pb = _shipped()
-    draft = render.suggest_draft("plenary", {**MEETING, "会议名称": "全县经济运行调度会", "会议类型": "经济运行分析会"}, pb)
+    draft = render.suggest_draft(
+        "plenary", {**MEETING, "会议名称": "全县经济运行调度会", "会议类型": "经济运行分析会"}, pb
+    )
     headings = [render.section_heading(c, pb) for c in draft.sections[1].children]
     assert len(headings) == 4 and not render._breaks_frame(headings)
     assert headings[0] == render.UNIFORM_TOPIC_FRAME.format("工业经济")
@@ -792,5 +881,7 @@ def test_rank_templates_puts_the_suited_template_first(meeting, first):
 
 def test_rank_templates_keeps_order_for_an_unknown_meeting():
     templates = render.list_templates()
-    assert [t.name for t in render.rank_templates(templates, {"会议名称": "座谈会"})] == [t.name for t in templates]
+    assert [t.name for t in render.rank_templates(templates, {"会议名称": "座谈会"})] == [
+        t.name for t in templates
+    ]
     assert render.suited_template({"会议名称": "座谈会"}) is None

@@ -12,8 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drafter.roles import classify as roles
 from drafter.model import Para, Section, Speech
+from drafter.roles import classify as roles
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTSET = Path(__file__).resolve().parent / "data" / "roles_testset.yaml"

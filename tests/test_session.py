@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drafter.workspace import session
 from drafter.errors import DrafterError
 from drafter.model import Draft, DraftItem, DraftSection, HeadingSet
+from drafter.workspace import session
 
 
 @pytest.fixture(autouse=True)
@@ -173,7 +173,9 @@ def test_parts_and_items_of():
     assert session.items_of(draft, parts[-1]) is draft.closing
 
 
-HS = HeadingSet(id="hs.yishi", frame="强化{X}意识", items=["担当", "攻坚", "效率", "交账", "团队"], role="tasks")
+HS = HeadingSet(
+    id="hs.yishi", frame="强化{X}意识", items=["担当", "攻坚", "效率", "交账", "团队"], role="tasks"
+)
 
 
 def test_apply_parallel_set_as_children():
@@ -227,11 +229,15 @@ def test_draft_for_structure_follows_roles_and_borrows_sections():
 
     def suggest(name, meeting, bank):
         roles = {"a": ["situation", "tasks"], "b": ["discipline"]}[name]
-        return Draft(meeting=dict(meeting), template=name,
-                     sections=[DraftSection(role=r, heading=f"{name}-{r}") for r in roles])
+        return Draft(
+            meeting=dict(meeting),
+            template=name,
+            sections=[DraftSection(role=r, heading=f"{name}-{r}") for r in roles],
+        )
 
-    draft = session.draft_for_structure(("discipline", "situation", "tasks"), templates, {"会议名称": "x"}, None,
-                                        suggest=suggest)
+    draft = session.draft_for_structure(
+        ("discipline", "situation", "tasks"), templates, {"会议名称": "x"}, None, suggest=suggest
+    )
     assert [s.heading for s in draft.sections] == ["b-discipline", "a-situation", "a-tasks"]
     assert draft.template == "a"
 
@@ -285,7 +291,7 @@ def test_step_states():
 
 
 def test_default_export_path(tmp_path):
-    draft = _draft('县政府/第三次:全体会议')
+    draft = _draft("县政府/第三次:全体会议")
     path = session.default_export_path(draft, "docx", tmp_path)
     assert path == tmp_path / "县政府第三次全体会议讲话稿.docx"
     assert session.default_export_path(Draft(), "md", tmp_path).name == "讲话稿.md"

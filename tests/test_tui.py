@@ -18,10 +18,10 @@ pytest.importorskip("textual")
 
 from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
 
-from drafter.workspace import session
 from drafter.tui.app import DrafterApp
 from drafter.tui.screens import AddPhraseScreen, ConfirmScreen, HelpScreen, ResumeScreen
 from drafter.tui.steplist import StepList
+from drafter.workspace import session
 
 SIZE = (120, 40)
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,9 @@ def assert_in_order(haystack: list[str], needles: list[str]) -> None:
                 position = i + 1
                 break
         else:
-            raise AssertionError(f"{needle!r} not found after paragraph {position}: {haystack[position:position + 5]}")
+            raise AssertionError(
+                f"{needle!r} not found after paragraph {position}: {haystack[position : position + 5]}"
+            )
 
 
 class KeyCounter:
@@ -157,16 +159,22 @@ def test_fast_path_without_region_offers_to_fill_or_leave_blank(dirs):
             assert app.query_one("#steps", StepList).prompts[0].plain.startswith("!")
             await keys.press("6")
             await keys.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, MissingValuesScreen), "missing-values dialog")
+            await wait_for(
+                pilot, lambda: isinstance(app.screen, MissingValuesScreen), "missing-values dialog"
+            )
             assert "地区" in text_of(app.screen.query_one(".dialog-text", Static))
             assert app.last_export is None
             # F: back to 会议信息, in the 地区 field
             await keys.press("f")
-            await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "meeting-1", "地区 focused")
+            await wait_for(
+                pilot, lambda: app.focused is not None and app.focused.id == "meeting-1", "地区 focused"
+            )
             assert app.current_step == "meeting"
             # export again (Ctrl+T: digits would be typed into the field) and leave it blank this time (B)
             await keys.press("ctrl+t")
-            await wait_for(pilot, lambda: isinstance(app.screen, MissingValuesScreen), "missing-values dialog")
+            await wait_for(
+                pilot, lambda: isinstance(app.screen, MissingValuesScreen), "missing-values dialog"
+            )
             await keys.press("b")
             await wait_for(pilot, lambda: app.last_export is not None, "export")
             assert keys.count <= 40, keys.count
@@ -363,8 +371,11 @@ def test_profile_fills_fields_next_time(dirs):
         async with app.run_test(size=SIZE) as pilot:
             for i, text in enumerate(("甲会议", "青山县", "李四", "副县长")):
                 app.query_one(f"#meeting-{i}", Input).value = text
-            await wait_for(pilot, lambda: session.profile_path().exists()
-                           and session.load_profile().get("职务") == "副县长", "profile saved")
+            await wait_for(
+                pilot,
+                lambda: session.profile_path().exists() and session.load_profile().get("职务") == "副县长",
+                "profile saved",
+            )
             app._quit_confirmed = True
 
     async def second() -> None:
@@ -432,7 +443,9 @@ def test_first_screen_interactive_before_phrasebank_loads(dirs, monkeypatch):
             gate.set()
             await wait_for(pilot, lambda: app.phrasebank_ready, "phrasebank")
             await wait_for(pilot, lambda: app.query_one("#content").results, "results after load")
-            assert any("招商" in p.text or "招商" in " ".join(p.topics) for p in app.query_one("#content").results)
+            assert any(
+                "招商" in p.text or "招商" in " ".join(p.topics) for p in app.query_one("#content").results
+            )
 
     asyncio.run(run())
 
@@ -481,8 +494,21 @@ def test_help_lists_every_key_and_palette_commands(dirs):
             await pilot.press("f1")
             assert isinstance(app.screen, HelpScreen)
             text = str(app.screen.query_one("#help-text", Static).render())
-            for key in ("F1", "Ctrl+S", "Ctrl+T", "Ctrl+N", "Ctrl+B", "Ctrl+O", "Ctrl+Q", "Ctrl+P", "1-6",
-                        "Shift+↑", "Delete", "Ctrl+L", "Ctrl+Z"):
+            for key in (
+                "F1",
+                "Ctrl+S",
+                "Ctrl+T",
+                "Ctrl+N",
+                "Ctrl+B",
+                "Ctrl+O",
+                "Ctrl+Q",
+                "Ctrl+P",
+                "1-6",
+                "Shift+↑",
+                "Delete",
+                "Ctrl+L",
+                "Ctrl+Z",
+            ):
                 assert key in text, key
             await pilot.press("escape")
             assert not isinstance(app.screen, HelpScreen)
@@ -516,8 +542,13 @@ def test_finding_jumps_to_step(dirs):
             # empty the closing to get the 'closing' rule
             app.draft.closing = []
             app.draft_changed()
-            await wait_for(pilot, lambda: not app._dirty_lint and app.lint_ready
-                           and any(f.rule == "closing" for f in app.findings), "closing finding")
+            await wait_for(
+                pilot,
+                lambda: (
+                    not app._dirty_lint and app.lint_ready and any(f.rule == "closing" for f in app.findings)
+                ),
+                "closing finding",
+            )
             await pilot.press("ctrl+n")  # leave the input first
             app.action_go(4)
             await pilot.pause()
@@ -564,10 +595,19 @@ def test_add_selected_text_to_phrasebank(dirs):
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: not isinstance(app.screen, AddPhraseScreen), "dialog closed")
             user_pb = Path(os.environ["DRAFTER_USER_DIR"]) / "phrasebank"
-            await wait_for(pilot, lambda: user_pb.exists() and any(
-                "生命线" in p.read_text(encoding="utf-8") for p in user_pb.glob("*.yaml")), "phrase appended")
-            await wait_for(pilot, lambda: any("生命线" in p.text for p in app.phrasebank.phrases.values()),
-                           "reloaded phrasebank")
+            await wait_for(
+                pilot,
+                lambda: (
+                    user_pb.exists()
+                    and any("生命线" in p.read_text(encoding="utf-8") for p in user_pb.glob("*.yaml"))
+                ),
+                "phrase appended",
+            )
+            await wait_for(
+                pilot,
+                lambda: any("生命线" in p.text for p in app.phrasebank.phrases.values()),
+                "reloaded phrasebank",
+            )
 
     asyncio.run(run())
 
@@ -635,8 +675,13 @@ RESUME_CHILD = textwrap.dedent(
 @pytest.mark.slow
 def test_resume_after_kill(dirs):
     env = dict(os.environ)
-    child = subprocess.Popen([sys.executable, "-c", RESUME_CHILD], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", RESUME_CHILD],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert child.stdout is not None
         line = child.stdout.readline()
@@ -644,7 +689,11 @@ def test_resume_after_kill(dirs):
         drafts = dirs / "user" / "drafts"
         deadline = time.monotonic() + 20
         while True:
-            specs = [p for p in drafts.glob("*.yaml") if not p.name.endswith(".state.yaml")] if drafts.exists() else []
+            specs = (
+                [p for p in drafts.glob("*.yaml") if not p.name.endswith(".state.yaml")]
+                if drafts.exists()
+                else []
+            )
             if specs and "青山县" in specs[0].read_text(encoding="utf-8"):
                 break
             assert time.monotonic() < deadline, "no autosave appeared"
@@ -786,7 +835,9 @@ def test_missing_slot_export_error_is_a_message_and_blanks_allowed(dirs):
             from drafter.tui.screens import MissingValuesScreen
 
             # no traceback, no half-written file: a question naming the blank
-            await wait_for(pilot, lambda: isinstance(app.screen, MissingValuesScreen), "missing-values dialog")
+            await wait_for(
+                pilot, lambda: isinstance(app.screen, MissingValuesScreen), "missing-values dialog"
+            )
             assert "地区" in text_of(app.query_one("#export-result", Static))
             assert app.last_export is None
             await pilot.press("escape")  # cancel: nothing exported, back on 导出
@@ -832,8 +883,9 @@ def test_search_answers_in_the_keystroke_and_pages_results(dirs):
             await pilot.press("同")
             # answered within the key's own handling: no worker, no extra pause needed
             assert content.search_serial == serial + 1
-            assert content.hits and all("同" in p.text or "同" in p.function + "".join(p.topics)
-                                        for p in content.hits[:3])
+            assert content.hits and all(
+                "同" in p.text or "同" in p.function + "".join(p.topics) for p in content.hits[:3]
+            )
             await pilot.press("志")
             expected = app.index.search("同志", limit=30)
             assert [p.id for p in content.hits] == [h.phrase.id for h in expected]
@@ -878,7 +930,7 @@ def test_search_results_show_user_text_without_markup(dirs):
         "    role: tasks\n"
         "    function: 工作要求\n"
         "    topics: [招商引资]\n"
-        "    text: \"要把[bold]招商引资[/bold]作为[red]一号工程[/red]抓紧抓实。\"\n"
+        '    text: "要把[bold]招商引资[/bold]作为[red]一号工程[/red]抓紧抓实。"\n'
         "    origin: curated\n",
         encoding="utf-8",
     )
@@ -936,7 +988,8 @@ def test_structures_from_corpus_listed_with_counts_and_sources(dirs):
             await pilot.press("enter")
             await wait_for(pilot, lambda: app.draft.sections, "sections")
             assert tuple(s.role for s in app.draft.sections) == tuple(
-                r for r in app.structures[0].roles if r in ("situation", "tasks", "discipline"))
+                r for r in app.structures[0].roles if r in ("situation", "tasks", "discipline")
+            )
             preview = text_of(app.query_one("#structure-preview", Static))
             assert "出现" in preview
 
@@ -947,13 +1000,18 @@ def test_structures_from_corpus_listed_with_counts_and_sources(dirs):
 
 
 def test_tui_command_errors_are_one_line_chinese(dirs):
-    missing = subprocess.run([sys.executable, "-m", "drafter", "tui", "没有这个文件.yaml"],
-                             capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    missing = subprocess.run(
+        [sys.executable, "-m", "drafter", "tui", "没有这个文件.yaml"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     assert missing.returncode == 1
     assert "没有这个文件.yaml" in missing.stderr and "文件不存在" in missing.stderr
     assert "Traceback" not in missing.stderr
-    no_tty = subprocess.run([sys.executable, "-m", "drafter", "tui"], capture_output=True, text=True,
-                            stdin=subprocess.DEVNULL)
+    no_tty = subprocess.run(
+        [sys.executable, "-m", "drafter", "tui"], capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
     assert no_tty.returncode == 1
     assert "终端" in no_tty.stderr and "Traceback" not in no_tty.stderr
 
@@ -999,7 +1057,9 @@ def test_export_to_missing_folder_is_a_message(dirs):
             box.value = str(dirs / "没有这个文件夹" / "稿.docx")
             box.focus()
             await pilot.press("enter")
-            await wait_for(pilot, lambda: "导出失败" in text_of(app.query_one("#export-result", Static)), "error")
+            await wait_for(
+                pilot, lambda: "导出失败" in text_of(app.query_one("#export-result", Static)), "error"
+            )
             message = text_of(app.query_one("#export-result", Static))
             assert "没有这个文件夹" in message
             assert app.last_export is None and not app.exported
@@ -1032,8 +1092,22 @@ def test_type_ahead_lands_in_the_field_with_focus(dirs):
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert app.focused is app.query_one("#meeting-0", Input)
-            _burst(app, [*"甲会议", "enter", *"青山县", "tab", *"李四", "enter", *"县长x", "backspace", "shift+tab", "end",
-                         *"同志"])
+            _burst(
+                app,
+                [
+                    *"甲会议",
+                    "enter",
+                    *"青山县",
+                    "tab",
+                    *"李四",
+                    "enter",
+                    *"县长x",
+                    "backspace",
+                    "shift+tab",
+                    "end",
+                    *"同志",
+                ],
+            )
             await settle(pilot)
             values = [app.query_one(f"#meeting-{i}", Input).value for i in range(4)]
             assert values == ["甲会议", "青山县", "李四同志", "县长"]
@@ -1059,7 +1133,7 @@ def test_key_bar_follows_focus_and_keys_are_clickable(dirs):
             # a click on "导出" runs Ctrl+T, as a Footer key would
             from rich.cells import cell_len
 
-            x = cell_len(text[:text.index("^t")])  # in cells: the Chinese labels before it are two wide
+            x = cell_len(text[: text.index("^t")])  # in cells: the Chinese labels before it are two wide
             assert await pilot.click("#keybar", offset=(x + 1, 0))
             await wait_for(pilot, lambda: app.current_step == "export", "export step")
 

@@ -42,8 +42,12 @@ async def _until(pilot, condition, timeout: float = 30.0) -> None:
 async def _steady(pilot) -> None:
     """No blinking cursors, no toasts, no pending work."""
     app = pilot.app
-    await _until(pilot, lambda: app.phrasebank_ready and app.structures_loaded and not app._dirty_lint
-                 and not app._dirty_save)
+    await _until(
+        pilot,
+        lambda: (
+            app.phrasebank_ready and app.structures_loaded and not app._dirty_lint and not app._dirty_save
+        ),
+    )
     await app.workers.wait_for_complete()
     for widget in app.query(Input):
         widget.cursor_blink = False

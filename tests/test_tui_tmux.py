@@ -43,18 +43,36 @@ class Tmux:
         program = " ".join(shlex.quote(a) for a in (DRAFTER or "drafter", *args))
         command = f"cd {shlex.quote(str(self.tmp))} && exec env {exports} {program}"
         subprocess.run(
-            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", str(self.width), "-y", str(self.height), command],
+            [
+                *self.tmux,
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                str(self.width),
+                "-y",
+                str(self.height),
+                command,
+            ],
             check=True,
         )
-        subprocess.run([*self.tmux, "set-option", "-t", self.name, "escape-time", "0"], check=False,
-                       capture_output=True)
+        subprocess.run(
+            [*self.tmux, "set-option", "-t", self.name, "escape-time", "0"], check=False, capture_output=True
+        )
 
     def alive(self) -> bool:
-        return subprocess.run([*self.tmux, "has-session", "-t", self.name], capture_output=True).returncode == 0
+        return (
+            subprocess.run([*self.tmux, "has-session", "-t", self.name], capture_output=True).returncode == 0
+        )
 
     def pid(self) -> int:
-        out = subprocess.run([*self.tmux, "list-panes", "-t", self.name, "-F", "#{pane_pid}"],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [*self.tmux, "list-panes", "-t", self.name, "-F", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return int(out.stdout.split()[0])
 
     def keys(self, *keys: str) -> None:
@@ -67,7 +85,9 @@ class Tmux:
         time.sleep(0.3)
 
     def screen(self) -> str:
-        out = subprocess.run([*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        out = subprocess.run(
+            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+        )
         return out.stdout
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
@@ -169,8 +189,10 @@ def test_real_drafter_resume_after_kill(tmux, tmp_path):
     tmux.wait_for("被强行中断的会议")
     drafts = tmp_path / "user" / "drafts"
     deadline = time.monotonic() + 20
-    while not (drafts.exists() and any("被强行中断的会议" in p.read_text(encoding="utf-8")
-                                       for p in drafts.glob("*.yaml"))):
+    while not (
+        drafts.exists()
+        and any("被强行中断的会议" in p.read_text(encoding="utf-8") for p in drafts.glob("*.yaml"))
+    ):
         assert time.monotonic() < deadline, "no autosave"
         time.sleep(0.1)
     os.kill(tmux.pid(), signal.SIGKILL)

@@ -10,33 +10,47 @@ from typing import Any
 
 from drafter.drafting import date_year
 from drafter.errors import DrafterError
-from drafter.util import atomic_write
 from drafter.model import ROLE_LABELS
+from drafter.util import atomic_write
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 FORMATS = ("docx", "md", "txt")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("new", help="按模板生成一份可手工填写的草稿（YAML）",
-                       description="按模板生成一份草稿文件：会议信息待填，各部分已按素材库给出建议，"
-                                   "文件末尾以注释列出该模板可选的全部标题组和素材。")
+    p = sub.add_parser(
+        "new",
+        help="按模板生成一份可手工填写的草稿（YAML）",
+        description="按模板生成一份草稿文件：会议信息待填，各部分已按素材库给出建议，"
+        "文件末尾以注释列出该模板可选的全部标题组和素材。",
+    )
     p.add_argument("--template", "-t", required=True, metavar="模板", help="模板名称（见 drafter templates）")
     p.add_argument("-o", "--output", metavar="文件", help="写入的文件（缺省时输出到屏幕）")
     p.add_argument("--force", action="store_true", help="覆盖已有文件（原文件保留为 .bak）")
-    p.add_argument("--phrasebank", action="append", default=[], metavar="目录", help="额外的素材库目录（可多次）")
+    p.add_argument(
+        "--phrasebank", action="append", default=[], metavar="目录", help="额外的素材库目录（可多次）"
+    )
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("draft", help="把草稿生成讲话稿：检查后导出 .docx / .md / .txt",
-                       description="读取草稿 → 生成正文（编号自动）→ 检查（问题打印到标准错误）→ 导出。")
+    p = sub.add_parser(
+        "draft",
+        help="把草稿生成讲话稿：检查后导出 .docx / .md / .txt",
+        description="读取草稿 → 生成正文（编号自动）→ 检查（问题打印到标准错误）→ 导出。",
+    )
     p.add_argument("spec", metavar="草稿", help="草稿文件（YAML）")
     p.add_argument("-o", "--output", required=True, metavar="文件", help="输出文件（.docx、.md 或 .txt）")
     p.add_argument("--format", choices=FORMATS, help="输出格式（缺省按文件扩展名）")
     p.add_argument("--allow-blanks", action="store_true", help="缺少的填空留作【待补：名称】标记，而不报错")
     p.add_argument("--force", action="store_true", help="覆盖已有文件（原文件保留为 .bak）")
-    p.add_argument("--profile", choices=("gb2312", "windows"), default="gb2312",
-                   help="字体方案：gb2312（缺省）或 windows")
-    p.add_argument("--phrasebank", action="append", default=[], metavar="目录", help="额外的素材库目录（可多次）")
+    p.add_argument(
+        "--profile",
+        choices=("gb2312", "windows"),
+        default="gb2312",
+        help="字体方案：gb2312（缺省）或 windows",
+    )
+    p.add_argument(
+        "--phrasebank", action="append", default=[], metavar="目录", help="额外的素材库目录（可多次）"
+    )
     p.set_defaults(func=cmd_draft)
 
     p = sub.add_parser("templates", help="列出可用的讲话稿模板", description="列出内置模板和用户模板。")
@@ -53,8 +67,10 @@ def _phrasebank(dirs: list[str]) -> Any:
     bank = load_phrasebank(dirs)
     errors = [p for p in getattr(bank, "problems", []) if p.severity == "error"]
     if errors:
-        print(f"drafter: 注意：素材库有 {len(errors)} 处错误，相关条目已跳过（用 drafter phrasebank check 查看）",
-              file=sys.stderr)
+        print(
+            f"drafter: 注意：素材库有 {len(errors)} 处错误，相关条目已跳过（用 drafter phrasebank check 查看）",
+            file=sys.stderr,
+        )
     return bank
 
 
@@ -98,8 +114,14 @@ def cmd_draft(args: argparse.Namespace) -> int:
         print(f"检查发现 {len(findings)} 处问题（其中错误 {n_err} 处），仍已导出。", file=sys.stderr)
     from drafter.export import export_speech
 
-    out = export_speech(speech, args.output, args.format, force=args.force, profile=args.profile,
-                        author=draft.meeting.get("讲话人", "") or "")
+    out = export_speech(
+        speech,
+        args.output,
+        args.format,
+        force=args.force,
+        profile=args.profile,
+        author=draft.meeting.get("讲话人", "") or "",
+    )
     print(str(out))
     return 0
 

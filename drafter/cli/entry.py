@@ -33,7 +33,10 @@ COMMAND_MODULES = (
 _ARGPARSE_MESSAGES = (
     (re.compile(r"the following arguments are required: (.*)"), r"缺少必需的参数：\1"),
     (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
-    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), r"参数 \1 的取值 \2 无效（可选：\3）"),
+    (
+        re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"),
+        r"参数 \1 的取值 \2 无效（可选：\3）",
+    ),
     (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 需要一个值"),
     (re.compile(r"argument (\S+): invalid (\w+) value: (.*)"), r"参数 \1 的值 \3 无效"),
     (re.compile(r"argument (\S+): not allowed with argument (\S+)"), r"参数 \1 不能与 \2 同时使用"),
@@ -56,7 +59,9 @@ class _Parser(argparse.ArgumentParser):
         self._positionals.title = "位置参数"
         self._optionals.title = "选项"
         if add_help:
-            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出"
+            )
 
     def _get_formatter(self) -> argparse.HelpFormatter:
         formatter = super()._get_formatter()

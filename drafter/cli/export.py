@@ -28,11 +28,13 @@ def run_fonts(args: argparse.Namespace) -> int:
     profile = get_profile(args.profile)
     report = font_report(profile.name)
     if args.json:
-        print(json.dumps(
-            {"profile": profile.name, "fonts": [s.to_dict() for s in report]},
-            ensure_ascii=False,
-            indent=2,
-        ))
+        print(
+            json.dumps(
+                {"profile": profile.name, "fonts": [s.to_dict() for s in report]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     print(f"字体方案：{profile.name} —— {profile.description}")
     unknown = all(s.installed is None for s in report)
@@ -50,7 +52,9 @@ def run_fonts(args: argparse.Namespace) -> int:
     if unknown:
         print("说明：本机没有 fontconfig（fc-list），无法判断字体是否安装；请在 Word/WPS 的字体列表中核对。")
     elif any(s.installed is False for s in report):
-        print("说明：缺少的字体不影响导出，文件中记录的仍是标准字体名；在装有这些字体的电脑上打开即显示正确。")
+        print(
+            "说明：缺少的字体不影响导出，文件中记录的仍是标准字体名；在装有这些字体的电脑上打开即显示正确。"
+        )
         if profile.name != "windows":
             print("      单位电脑没有 GB2312 字体时，可改用 --profile windows 导出。")
     else:

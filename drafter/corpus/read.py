@@ -435,7 +435,9 @@ def _read_docx(path: Path) -> list[Para]:
     except PackageNotFoundError as exc:
         raise DrafterError("不是有效的 Word 文档（.docx），文件可能已损坏或只是改了扩展名", name) from exc
     except KeyError as exc:  # a zip without the parts a Word document has
-        raise DrafterError("不是 Word 文档：这是一个压缩包，里面没有 Word 文档的内容（可能只是改了扩展名）", name) from exc
+        raise DrafterError(
+            "不是 Word 文档：这是一个压缩包，里面没有 Word 文档的内容（可能只是改了扩展名）", name
+        ) from exc
     except Exception as exc:
         raise DrafterError(f"Word 文档已损坏，无法读取（{type(exc).__name__}）", name) from exc
     paras: list[Para] = []

@@ -28,7 +28,6 @@ from jinja2 import nodes as jinja_nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from drafter.text import numerals
 from drafter.drafting.spec import (
     check_references,
     date_year,
@@ -58,6 +57,7 @@ from drafter.model import (
     Phrase,
     Speech,
 )
+from drafter.text import numerals
 from drafter.util import templates_dir, user_templates_dir
 
 __all__ = [
@@ -88,7 +88,9 @@ AUTO_SLOTS = (COUNT_SLOT, YEAR_SLOT)
 
 _META_RE = re.compile(r"\A\s*\{#-?\s*meta\s*\n(.*?)-?#\}", re.S)
 # Spaces between Chinese characters in a paragraph come from YAML folding (``>``), not from the writer.
-_CJK_GAP_RE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+_CJK_GAP_RE = re.compile(
+    r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])"
+)
 _COUNT_TEXT_RE = re.compile(r"(讲|谈|强调|说)([一二三四五六七八九十两]{1,3})(点|个方面|方面|条)")
 
 
@@ -149,8 +151,15 @@ def _template_info(path: Path, user: bool) -> TemplateInfo:
     try:
         source = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return TemplateInfo(path.stem, path.stem, "", list(SECTION_ROLES), path, user=user,
-                            problem=f"{path}: 无法读取模板：{exc}")
+        return TemplateInfo(
+            path.stem,
+            path.stem,
+            "",
+            list(SECTION_ROLES),
+            path,
+            user=user,
+            problem=f"{path}: 无法读取模板：{exc}",
+        )
     meta, problem = _read_meta(path, source)
     if problem is None:
         try:
@@ -165,7 +174,9 @@ def _template_info(path: Path, user: bool) -> TemplateInfo:
     raw_sets = meta.get("heading_sets") or []
     role_sets: dict[str, list[str]] = {}
     if isinstance(raw_sets, dict):
-        role_sets = {str(r): [str(x) for x in (v if isinstance(v, list) else [v])] for r, v in raw_sets.items()}
+        role_sets = {
+            str(r): [str(x) for x in (v if isinstance(v, list) else [v])] for r, v in raw_sets.items()
+        }
         flat_sets = [x for v in role_sets.values() for x in v]
     else:
         flat_sets = [str(h) for h in raw_sets] if isinstance(raw_sets, list) else []
@@ -251,7 +262,11 @@ class _Sandbox(SandboxedEnvironment):
                 raise SecurityError("乘方的指数过大")
             return left**right
         for seq, count in ((left, right), (right, left)):
-            if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_PRODUCT_CHARS:
+            if (
+                isinstance(seq, (str, list, tuple))
+                and isinstance(count, int)
+                and len(seq) * count > MAX_PRODUCT_CHARS
+            ):
                 raise SecurityError("重复次数过大")
         return left * right
 
@@ -383,8 +398,9 @@ class _Renderer:
         self.file = getattr(draft, "_file", "") or None
         self.base = base_values(draft)
 
-    def fill(self, text: str, values: Mapping[str, str], what: str, line: int | None,
-             phrase: Phrase | None = None) -> str:
+    def fill(
+        self, text: str, values: Mapping[str, str], what: str, line: int | None, phrase: Phrase | None = None
+    ) -> str:
         file, where_line = self.file, line
         if phrase is not None and not line:
             file, where_line = phrase.file or file, phrase.line or None
@@ -403,18 +419,24 @@ class _Renderer:
                     context[name] = ""
                     continue
                 if name == COUNT_SLOT and not self.allow_blanks:
-                    raise DrafterError(f"草稿还没有任何部分（sections），无法计算“讲N点意见”（{what}）",
-                                       file, where_line)
+                    raise DrafterError(
+                        f"草稿还没有任何部分（sections），无法计算“讲N点意见”（{what}）", file, where_line
+                    )
                 if not self.allow_blanks:
                     raise DrafterError(
                         f"填空“{name}”没有值（{what}）：请在该条的 values 或 meeting 中填写，"
-                        "或使用 --allow-blanks 先留空", file, where_line)
+                        "或使用 --allow-blanks 先留空",
+                        file,
+                        where_line,
+                    )
                 value = BLANK_MARKER.format(name=name)
             context[name] = str(value)
         try:
             return template.render(context).strip()
         except SecurityError as exc:
-            raise DrafterError(f"{what}试图访问程序内部属性，出于安全考虑已拒绝（{exc}）", file, where_line) from exc
+            raise DrafterError(
+                f"{what}试图访问程序内部属性，出于安全考虑已拒绝（{exc}）", file, where_line
+            ) from exc
         except UndefinedError as exc:
             raise DrafterError(f"{what}用到了无法取值的内容：{exc.message}", file, where_line) from exc
         except TemplateError as exc:
@@ -479,7 +501,9 @@ def section_heading(sec: DraftSection, phrasebank: Any, *, file: str | None = No
         return sec.heading
     hs = phrasebank.heading_sets.get(sec.heading_set) if phrasebank is not None else None
     if hs is None:
-        raise DrafterError(f"素材库中没有编号为“{sec.heading_set}”的标题组", file, getattr(sec, "_line", None))
+        raise DrafterError(
+            f"素材库中没有编号为“{sec.heading_set}”的标题组", file, getattr(sec, "_line", None)
+        )
     return hs.frame.replace("{" + hs.slot + "}", sec.heading)
 
 
@@ -503,8 +527,11 @@ def render_context(draft: Draft, phrasebank: Any, *, allow_blanks: bool = False)
     if not meeting_name.strip() and allow_blanks:
         meeting_name = BLANK_MARKER.format(name="会议名称")
     if not meeting_name.strip():
-        raise DrafterError("填空“会议名称”没有值（标题）：请在 meeting 中填写，或使用 --allow-blanks 先留空",
-                           r.file, getattr(draft, "_lines", {}).get(("meeting",)))
+        raise DrafterError(
+            "填空“会议名称”没有值（标题）：请在 meeting 中填写，或使用 --allow-blanks 先留空",
+            r.file,
+            getattr(draft, "_lines", {}).get(("meeting",)),
+        )
     default = default_title({"会议名称": meeting_name})
     if draft.title:
         title = r.fill(draft.title, r.base, "标题", getattr(draft, "_lines", {}).get(("title",)))
@@ -550,17 +577,27 @@ def render_text(draft: Draft, phrasebank: Any, *, allow_blanks: bool = False) ->
         template = env.get_template(info.path.name)
         text = template.render(context)
     except TemplateSyntaxError as exc:
-        raise DrafterError(f"模板语法错误：{exc.message}", exc.filename or str(info.path), exc.lineno) from exc
+        raise DrafterError(
+            f"模板语法错误：{exc.message}", exc.filename or str(info.path), exc.lineno
+        ) from exc
     except SecurityError as exc:
-        raise DrafterError(f"模板试图访问程序内部属性，出于安全考虑已拒绝（{exc}）", str(info.path),
-                           _template_error_line(exc, info.path)) from exc
+        raise DrafterError(
+            f"模板试图访问程序内部属性，出于安全考虑已拒绝（{exc}）",
+            str(info.path),
+            _template_error_line(exc, info.path),
+        ) from exc
     except UndefinedError as exc:
-        raise DrafterError(f"模板用到了不存在的内容：{exc.message}", str(info.path),
-                           _template_error_line(exc, info.path)) from exc
+        raise DrafterError(
+            f"模板用到了不存在的内容：{exc.message}", str(info.path), _template_error_line(exc, info.path)
+        ) from exc
     except TemplateError as exc:
-        raise DrafterError(f"模板无法生成：{exc}", str(info.path), _template_error_line(exc, info.path)) from exc
+        raise DrafterError(
+            f"模板无法生成：{exc}", str(info.path), _template_error_line(exc, info.path)
+        ) from exc
     except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-        raise DrafterError(f"模板无法生成：{exc}", str(info.path), _template_error_line(exc, info.path)) from exc
+        raise DrafterError(
+            f"模板无法生成：{exc}", str(info.path), _template_error_line(exc, info.path)
+        ) from exc
     lines = [line.strip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line) + "\n"
 
@@ -587,9 +624,26 @@ OPENING_FUNCTIONS = ("会议定性", "会议目的", "回应前面发言", "引�
 SITUATION_FUNCTIONS = ("肯定成绩", "成绩归因", "转折", "问题不足", "形势机遇", "增强紧迫感")
 DISCIPLINE_FUNCTIONS = ("作风要求", "工作要求", "督查问责", "廉政要求")
 TASK_FUNCTIONS = ("部署任务", "工作要求")
-TOPIC_ORDER = ("项目建设", "招商引资", "工业经济", "城乡建设", "乡村振兴", "生态环保", "营商环境",
-               "民生保障", "安全稳定", "财政金融", "科技创新", "社会治理", "农业农村", "文化旅游",
-               "教育卫生", "改革开放", "党的建设", "干部队伍")
+TOPIC_ORDER = (
+    "项目建设",
+    "招商引资",
+    "工业经济",
+    "城乡建设",
+    "乡村振兴",
+    "生态环保",
+    "营商环境",
+    "民生保障",
+    "安全稳定",
+    "财政金融",
+    "科技创新",
+    "社会治理",
+    "农业农村",
+    "文化旅游",
+    "教育卫生",
+    "改革开放",
+    "党的建设",
+    "干部队伍",
+)
 TOPIC_HEADINGS = {
     "项目建设": "全力抓项目促投资",
     "招商引资": "全力抓招商引项目",
@@ -624,50 +678,148 @@ DEFAULT_HEADINGS = {
 FALLBACK_TEXT = {
     "引出意见": "下面，我讲{{ 意见条数 }}点意见。",
     "号召": "同志们，任务已经明确，关键在于落实。让我们以只争朝夕的精神、真抓实干的作风，"
-            "奋力完成全年各项目标任务，为{{ 地区 }}高质量发展作出新的更大贡献！",
+    "奋力完成全年各项目标任务，为{{ 地区 }}高质量发展作出新的更大贡献！",
 }
 
 # Words in a heading -> the topic it is about.
 TOPIC_HINTS = (
-    ("招商", "招商引资"), ("引资", "招商引资"), ("项目", "项目建设"), ("投资", "项目建设"), ("开工", "项目建设"),
-    ("工业", "工业经济"), ("产业", "工业经济"), ("园区", "工业经济"), ("实体经济", "工业经济"),
-    ("企业", "工业经济"), ("县城", "城乡建设"), ("城乡", "城乡建设"), ("城市", "城乡建设"), ("城镇", "城乡建设"),
-    ("城建", "城乡建设"), ("城区", "城乡建设"), ("乡村", "乡村振兴"), ("农业", "农业农村"), ("农村", "农业农村"),
-    ("三农", "农业农村"), ("生态", "生态环保"), ("环保", "生态环保"), ("污染", "生态环保"), ("绿色", "生态环保"),
-    ("营商", "营商环境"), ("优环境", "营商环境"), ("服务", "营商环境"), ("审批", "营商环境"),
-    ("民生", "民生保障"), ("为民", "民生保障"), ("惠民", "民生保障"), ("就业", "民生保障"), ("群众", "民生保障"),
-    ("安全", "安全稳定"), ("稳定", "安全稳定"), ("风险", "安全稳定"), ("信访", "安全稳定"), ("防汛", "安全稳定"),
-    ("和谐", "社会治理"), ("治理", "社会治理"), ("财政", "财政金融"), ("增收", "财政金融"), ("金融", "财政金融"),
-    ("税", "财政金融"), ("创新", "科技创新"), ("科技", "科技创新"), ("改革", "改革开放"), ("开放", "改革开放"),
-    ("文化", "文化旅游"), ("旅游", "文化旅游"), ("教育", "教育卫生"), ("卫生", "教育卫生"), ("医疗", "教育卫生"),
-    ("班子", "干部队伍"), ("干部", "干部队伍"), ("队伍", "干部队伍"), ("党建", "党的建设"),
+    ("招商", "招商引资"),
+    ("引资", "招商引资"),
+    ("项目", "项目建设"),
+    ("投资", "项目建设"),
+    ("开工", "项目建设"),
+    ("工业", "工业经济"),
+    ("产业", "工业经济"),
+    ("园区", "工业经济"),
+    ("实体经济", "工业经济"),
+    ("企业", "工业经济"),
+    ("县城", "城乡建设"),
+    ("城乡", "城乡建设"),
+    ("城市", "城乡建设"),
+    ("城镇", "城乡建设"),
+    ("城建", "城乡建设"),
+    ("城区", "城乡建设"),
+    ("乡村", "乡村振兴"),
+    ("农业", "农业农村"),
+    ("农村", "农业农村"),
+    ("三农", "农业农村"),
+    ("生态", "生态环保"),
+    ("环保", "生态环保"),
+    ("污染", "生态环保"),
+    ("绿色", "生态环保"),
+    ("营商", "营商环境"),
+    ("优环境", "营商环境"),
+    ("服务", "营商环境"),
+    ("审批", "营商环境"),
+    ("民生", "民生保障"),
+    ("为民", "民生保障"),
+    ("惠民", "民生保障"),
+    ("就业", "民生保障"),
+    ("群众", "民生保障"),
+    ("安全", "安全稳定"),
+    ("稳定", "安全稳定"),
+    ("风险", "安全稳定"),
+    ("信访", "安全稳定"),
+    ("防汛", "安全稳定"),
+    ("和谐", "社会治理"),
+    ("治理", "社会治理"),
+    ("财政", "财政金融"),
+    ("增收", "财政金融"),
+    ("金融", "财政金融"),
+    ("税", "财政金融"),
+    ("创新", "科技创新"),
+    ("科技", "科技创新"),
+    ("改革", "改革开放"),
+    ("开放", "改革开放"),
+    ("文化", "文化旅游"),
+    ("旅游", "文化旅游"),
+    ("教育", "教育卫生"),
+    ("卫生", "教育卫生"),
+    ("医疗", "教育卫生"),
+    ("班子", "干部队伍"),
+    ("干部", "干部队伍"),
+    ("队伍", "干部队伍"),
+    ("党建", "党的建设"),
     ("自身建设", "党的建设"),
 )
 # Words in a heading -> the function of the phrase that should follow it (作风纪律 sections).
 FUNCTION_HINTS = (
-    ("问责", "督查问责"), ("督查", "督查问责"), ("督导", "督查问责"), ("考核", "督查问责"), ("考评", "督查问责"),
-    ("问效", "督查问责"), ("追责", "督查问责"), ("奖惩", "督查问责"), ("倒逼", "督查问责"), ("预警", "督查问责"),
-    ("要账", "督查问责"), ("要帐", "督查问责"),
-    ("廉", "廉政要求"), ("腐", "廉政要求"), ("底线", "廉政要求"), ("纪律", "廉政要求"), ("规矩", "廉政要求"),
-    ("政治关", "廉政要求"), ("经济关", "廉政要求"), ("亲情关", "廉政要求"),
-    ("作风", "作风要求"), ("担当", "作风要求"), ("效率", "作风要求"), ("实干", "作风要求"), ("拼搏", "作风要求"),
-    ("攻坚", "作风要求"), ("一线", "作风要求"), ("团队", "作风要求"), ("团结", "作风要求"), ("精神", "作风要求"),
-    ("务实", "作风要求"), ("交账", "作风要求"), ("交帐", "作风要求"), ("服务", "作风要求"),
-    ("机制", "工作要求"), ("制度", "工作要求"), ("责任", "工作要求"), ("班子", "工作要求"), ("统筹", "工作要求"),
-    ("谋划", "工作要求"), ("大局", "工作要求"), ("重点", "工作要求"), ("细化", "工作要求"), ("动力", "工作要求"),
+    ("问责", "督查问责"),
+    ("督查", "督查问责"),
+    ("督导", "督查问责"),
+    ("考核", "督查问责"),
+    ("考评", "督查问责"),
+    ("问效", "督查问责"),
+    ("追责", "督查问责"),
+    ("奖惩", "督查问责"),
+    ("倒逼", "督查问责"),
+    ("预警", "督查问责"),
+    ("要账", "督查问责"),
+    ("要帐", "督查问责"),
+    ("廉", "廉政要求"),
+    ("腐", "廉政要求"),
+    ("底线", "廉政要求"),
+    ("纪律", "廉政要求"),
+    ("规矩", "廉政要求"),
+    ("政治关", "廉政要求"),
+    ("经济关", "廉政要求"),
+    ("亲情关", "廉政要求"),
+    ("作风", "作风要求"),
+    ("担当", "作风要求"),
+    ("效率", "作风要求"),
+    ("实干", "作风要求"),
+    ("拼搏", "作风要求"),
+    ("攻坚", "作风要求"),
+    ("一线", "作风要求"),
+    ("团队", "作风要求"),
+    ("团结", "作风要求"),
+    ("精神", "作风要求"),
+    ("务实", "作风要求"),
+    ("交账", "作风要求"),
+    ("交帐", "作风要求"),
+    ("服务", "作风要求"),
+    ("机制", "工作要求"),
+    ("制度", "工作要求"),
+    ("责任", "工作要求"),
+    ("班子", "工作要求"),
+    ("统筹", "工作要求"),
+    ("谋划", "工作要求"),
+    ("大局", "工作要求"),
+    ("重点", "工作要求"),
+    ("细化", "工作要求"),
+    ("动力", "工作要求"),
 )
 # Words in a top-level parallel heading item -> the role of its section (建设效率政府，要完善机制 -> 作风纪律).
 ROLE_HINTS = (
-    ("机制", ROLE_DISCIPLINE), ("作风", ROLE_DISCIPLINE), ("纪律", ROLE_DISCIPLINE), ("团队", ROLE_DISCIPLINE),
-    ("团结", ROLE_DISCIPLINE), ("廉", ROLE_DISCIPLINE), ("振奋精神", ROLE_SITUATION), ("形势", ROLE_SITUATION),
-    ("担当", ROLE_SITUATION), ("思想", ROLE_SITUATION), ("信心", ROLE_SITUATION),
+    ("机制", ROLE_DISCIPLINE),
+    ("作风", ROLE_DISCIPLINE),
+    ("纪律", ROLE_DISCIPLINE),
+    ("团队", ROLE_DISCIPLINE),
+    ("团结", ROLE_DISCIPLINE),
+    ("廉", ROLE_DISCIPLINE),
+    ("振奋精神", ROLE_SITUATION),
+    ("形势", ROLE_SITUATION),
+    ("担当", ROLE_SITUATION),
+    ("思想", ROLE_SITUATION),
+    ("信心", ROLE_SITUATION),
 )
 # The same idea in other words, so that 交账 finds 交帐 and 团队 finds 团结协作.
 SYNONYMS = {
-    "交账": ("交帐",), "交帐": ("交账",), "团队": ("团结", "协作", "合力"), "班子": ("一把手", "主要负责人", "带头"),
-    "一线": ("现场", "基层"), "动力": ("激励", "积极性"), "问责": ("追责", "督查"), "底线": ("廉洁", "红线"),
-    "效率": ("速度", "节奏"), "攻坚": ("突破", "硬仗"), "为民": ("群众", "民生"), "和谐": ("稳定", "平安"),
-    "发展": ("经济", "增长"), "县城": ("城区", "城市"), "美丽乡村": ("乡村", "农村"),
+    "交账": ("交帐",),
+    "交帐": ("交账",),
+    "团队": ("团结", "协作", "合力"),
+    "班子": ("一把手", "主要负责人", "带头"),
+    "一线": ("现场", "基层"),
+    "动力": ("激励", "积极性"),
+    "问责": ("追责", "督查"),
+    "底线": ("廉洁", "红线"),
+    "效率": ("速度", "节奏"),
+    "攻坚": ("突破", "硬仗"),
+    "为民": ("群众", "民生"),
+    "和谐": ("稳定", "平安"),
+    "发展": ("经济", "增长"),
+    "县城": ("城区", "城市"),
+    "美丽乡村": ("乡村", "农村"),
 }
 
 
@@ -683,21 +835,48 @@ class MeetingProfile:
 
 
 MEETING_PROFILES = (
-    MeetingProfile("review", ("季度", "交帐", "交账", "亮相", "总结", "点评", "讲评", "观摩", "半年"),
-                   ("交帐", "交账", "亮相", "季度", "观摩"), ("交帐", "亮相", "季度", "实绩", "考核", "成绩"),
-                   ("项目建设", "城乡建设", "乡村振兴", "招商引资")),
-    MeetingProfile("mobilise", ("动员", "誓师", "启动", "攻坚", "推进会", "部署会"),
-                   ("动员", "誓师", "攻坚年"), ("动员", "攻坚", "落实", "决战"),
-                   ("项目建设", "招商引资", "工业经济", "城乡建设")),
-    MeetingProfile("safety", ("安全", "防汛", "应急", "消防"), ("防汛", "安全生产"),
-                   ("安全", "隐患", "应急"), ("安全稳定", "社会治理", "生态环保", "民生保障")),
-    MeetingProfile("ecology", ("环保", "生态", "污染", "环境整治"), ("污染防治", "环保督察"),
-                   ("生态", "环保", "污染"), ("生态环保", "城乡建设", "乡村振兴", "民生保障")),
-    MeetingProfile("economy", ("经济工作", "经济运行", "形势分析", "调度"), ("经济形势分析",),
-                   ("经济", "运行", "指标", "增长"), ("工业经济", "项目建设", "招商引资", "财政金融")),
-    MeetingProfile("plenary", ("全体会议", "全体（扩大）会议", "常务会议", "政府工作"), ("全体会议", "政府全体"),
-                   ("全体会议", "政府工作", "政府系统", "目标任务"),
-                   ("项目建设", "招商引资", "城乡建设", "民生保障")),
+    MeetingProfile(
+        "review",
+        ("季度", "交帐", "交账", "亮相", "总结", "点评", "讲评", "观摩", "半年"),
+        ("交帐", "交账", "亮相", "季度", "观摩"),
+        ("交帐", "亮相", "季度", "实绩", "考核", "成绩"),
+        ("项目建设", "城乡建设", "乡村振兴", "招商引资"),
+    ),
+    MeetingProfile(
+        "mobilise",
+        ("动员", "誓师", "启动", "攻坚", "推进会", "部署会"),
+        ("动员", "誓师", "攻坚年"),
+        ("动员", "攻坚", "落实", "决战"),
+        ("项目建设", "招商引资", "工业经济", "城乡建设"),
+    ),
+    MeetingProfile(
+        "safety",
+        ("安全", "防汛", "应急", "消防"),
+        ("防汛", "安全生产"),
+        ("安全", "隐患", "应急"),
+        ("安全稳定", "社会治理", "生态环保", "民生保障"),
+    ),
+    MeetingProfile(
+        "ecology",
+        ("环保", "生态", "污染", "环境整治"),
+        ("污染防治", "环保督察"),
+        ("生态", "环保", "污染"),
+        ("生态环保", "城乡建设", "乡村振兴", "民生保障"),
+    ),
+    MeetingProfile(
+        "economy",
+        ("经济工作", "经济运行", "形势分析", "调度"),
+        ("经济形势分析",),
+        ("经济", "运行", "指标", "增长"),
+        ("工业经济", "项目建设", "招商引资", "财政金融"),
+    ),
+    MeetingProfile(
+        "plenary",
+        ("全体会议", "全体（扩大）会议", "常务会议", "政府工作"),
+        ("全体会议", "政府全体"),
+        ("全体会议", "政府工作", "政府系统", "目标任务"),
+        ("项目建设", "招商引资", "城乡建设", "民生保障"),
+    ),
 )
 
 
@@ -755,7 +934,9 @@ _TAG_RE = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
 _WORDS_RE = re.compile(r"[^\W_]+")
 _STOP_SPLIT_RE = re.compile(r"[。！？；!?;\n]+")
 _PLACEHOLDER_RE = re.compile(r"X{2,}|x{2,}|\*{1,}|××|【待补")
-_QUICK_SLOT_RE = re.compile(r"\{\{-?\s*([^\s{}|.\[\]()~+*/%-]+)|\{%-?\s*(?:el)?if\s+(?:not\s+)?([^\s{}|.\[\]()%-]+)")
+_QUICK_SLOT_RE = re.compile(
+    r"\{\{-?\s*([^\s{}|.\[\]()~+*/%-]+)|\{%-?\s*(?:el)?if\s+(?:not\s+)?([^\s{}|.\[\]()%-]+)"
+)
 
 
 def _looks_placeholder(text: str) -> bool:
@@ -767,7 +948,7 @@ def _grams(text: str, size: int = REPEAT_WINDOW) -> set[str]:
     out: set[str] = set()
     for sentence in _STOP_SPLIT_RE.split(text.lower()):
         plain = "".join(_WORDS_RE.findall(sentence))
-        out.update(plain[i:i + size] for i in range(len(plain) - size + 1))
+        out.update(plain[i : i + size] for i in range(len(plain) - size + 1))
     return out
 
 
@@ -809,12 +990,21 @@ def _base_for(phrasebank: Any) -> _Base:
         terms = frozenset(t for t in bigrams(plain) if len(t) == 2)
         for t in terms:
             df[t] = df.get(t, 0) + 1
-        optional = optional_slots(phrase.text) if "{%" in phrase.text or " if " in phrase.text else frozenset()
+        optional = (
+            optional_slots(phrase.text) if "{%" in phrase.text or " if " in phrase.text else frozenset()
+        )
         # Slot names without compiling (the phrasebank loader has already checked the Jinja syntax).
         names = [a or b for a, b in _QUICK_SLOT_RE.findall(phrase.text)]
         names = list(dict.fromkeys(n for n in names if n not in ("not", "true", "false", "none", "loop")))
-        entries.append(_Entry(phrase, plain, terms, tuple(n for n in names if n not in optional),
-                              _looks_placeholder(phrase.text)))
+        entries.append(
+            _Entry(
+                phrase,
+                plain,
+                terms,
+                tuple(n for n in names if n not in optional),
+                _looks_placeholder(phrase.text),
+            )
+        )
         counts = topic_counts.setdefault((phrase.role, phrase.function), {})
         for t in phrase.topics:
             counts[t] = counts.get(t, 0) + 1
@@ -882,8 +1072,9 @@ class _Picker:
         self._static: dict[str, tuple[float, dict[str, str] | None]] = {}
         registry = getattr(phrasebank, "slots", {}) or {}
         self.examples = {name: getattr(slot, "example", "") for name, slot in registry.items()}
-        self.meeting_query = self.query(" ".join(str(meeting.get(k) or "") for k in ("会议类型", "会议名称")),
-                                        topics=False)
+        self.meeting_query = self.query(
+            " ".join(str(meeting.get(k) or "") for k in ("会议类型", "会议名称")), topics=False
+        )
 
     # -- slot values and repeats
 
@@ -897,7 +1088,9 @@ class _Picker:
             if re.search(r"第\{\{\s*" + re.escape(name) + r"\s*\}\}次", entry.phrase.text):
                 # An ordinal of the meeting (第{{ 数字 }}次全体会议) comes from its name or not at all:
                 # an example value would contradict 会议名称.
-                m = re.search(r"第([一二三四五六七八九十百零〇两\d]+)次", str(self.meeting.get("会议名称") or ""))
+                m = re.search(
+                    r"第([一二三四五六七八九十百零〇两\d]+)次", str(self.meeting.get("会议名称") or "")
+                )
                 if not m:
                     return None
                 values[name] = m.group(1)
@@ -911,12 +1104,16 @@ class _Picker:
     def static_score(self, entry: _Entry) -> tuple[float, dict[str, str] | None]:
         """The part of a phrase's score that does not depend on the heading, and its slot values."""
         text = entry.plain
-        score = 0.6 * self.relevance(entry, self.meeting_query) \
-            + 0.5 * min(2, sum(w in text for w in self.prefer)) - 3.0 * sum(w in text for w in self.avoid)
+        score = (
+            0.6 * self.relevance(entry, self.meeting_query)
+            + 0.5 * min(2, sum(w in text for w in self.prefer))
+            - 3.0 * sum(w in text for w in self.avoid)
+        )
         return score, self.values_for(entry)
 
     def _filled(self, entry: _Entry, values: Mapping[str, str]) -> str:
         """The phrase roughly as it will read (slots filled with values, meeting fields or examples)."""
+
         def value(m: re.Match[str]) -> str:
             name = m.group(1)
             return str(values.get(name) or self.meeting.get(name) or self.examples.get(name) or name)
@@ -932,8 +1129,15 @@ class _Picker:
 
     # -- relevance
 
-    def query(self, text: str, item: str = "", *, topics: bool = True, functions: bool = False,
-              extra_topics: Iterable[str] = ()) -> _Query:
+    def query(
+        self,
+        text: str,
+        item: str = "",
+        *,
+        topics: bool = True,
+        functions: bool = False,
+        extra_topics: Iterable[str] = (),
+    ) -> _Query:
         """The query of a heading ``text`` whose own words are ``item`` (the X of a heading set)."""
         item = item or text
         weights: dict[str, float] = {}
@@ -983,9 +1187,16 @@ class _Picker:
         score += q.functions.get(entry.phrase.function, 0.0)
         return score
 
-    def pick(self, role: str, function: str | Iterable[str] | None = None, query: _Query | None = None,
-             roles: Iterable[str] = (), *, minimum: float | None = None, slot: str | None = None
-             ) -> DraftItem | None:
+    def pick(
+        self,
+        role: str,
+        function: str | Iterable[str] | None = None,
+        query: _Query | None = None,
+        roles: Iterable[str] = (),
+        *,
+        minimum: float | None = None,
+        slot: str | None = None,
+    ) -> DraftItem | None:
         """The best unused phrase of ``role`` (then of ``roles``), of one of ``function``, for ``query``.
 
         With ``minimum``, only a phrase at least that relevant is taken; with ``slot``, only a phrase
@@ -995,10 +1206,15 @@ class _Picker:
             functions: set[str] | None = {function}
         else:
             functions = set(function) if function is not None else None
-        candidates = [e for r in dict.fromkeys((role, *roles)) for e in self.base.by_role.get(r, ())
-                      if e.phrase.id not in self.used and not e.placeholder
-                      and (functions is None or e.phrase.function in functions)
-                      and (slot is None or slot in e.slots)]
+        candidates = [
+            e
+            for r in dict.fromkeys((role, *roles))
+            for e in self.base.by_role.get(r, ())
+            if e.phrase.id not in self.used
+            and not e.placeholder
+            and (functions is None or e.phrase.function in functions)
+            and (slot is None or slot in e.slots)
+        ]
         if query is not None and query.topics and query.hard_topics:
             on_topic = [e for e in candidates if any(t in query.topics for t in e.phrase.topics)]
             candidates = on_topic or candidates
@@ -1013,8 +1229,18 @@ class _Picker:
             relevance = self.relevance(entry, query)
             if minimum is not None and relevance < minimum:
                 continue
-            scored.append(((0 if entry.phrase.role == role else 1, -round(relevance + base, 6), len(values),
-                            entry.phrase.id), entry, values))
+            scored.append(
+                (
+                    (
+                        0 if entry.phrase.role == role else 1,
+                        -round(relevance + base, 6),
+                        len(values),
+                        entry.phrase.id,
+                    ),
+                    entry,
+                    values,
+                )
+            )
         scored.sort(key=lambda x: x[0])
         for _, entry, values in scored:
             filled = self._filled(entry, values)
@@ -1047,8 +1273,10 @@ def _match_sets(wanted: Iterable[str], phrasebank: Any) -> list[Any]:
         if name in sets:
             found = [sets[name]]
         else:
-            found = sorted((hs for hs in sets.values()
-                            if hs.frame.replace("{" + hs.slot + "}", "{X}") == name), key=lambda h: h.id)
+            found = sorted(
+                (hs for hs in sets.values() if hs.frame.replace("{" + hs.slot + "}", "{X}") == name),
+                key=lambda h: h.id,
+            )
         out.extend(hs for hs in found if hs not in out)
     return out
 
@@ -1058,10 +1286,16 @@ def _preferred_sets(info: TemplateInfo, phrasebank: Any) -> list[Any]:
     return _match_sets(info.heading_sets, phrasebank)
 
 
-def _heading_sets_for(info: TemplateInfo, phrasebank: Any, role: str, level: str,
-                      role_sets: Mapping[str, list[str]] | None = None) -> list[Any]:
+def _heading_sets_for(
+    info: TemplateInfo,
+    phrasebank: Any,
+    role: str,
+    level: str,
+    role_sets: Mapping[str, list[str]] | None = None,
+) -> list[Any]:
     """Heading sets for a template's section of ``role``: those the template assigns to the role,
     else those it names whose own role matches."""
+
     def fits(hs: Any) -> bool:
         return hs.level == level and len(hs.items) >= 2
 
@@ -1097,7 +1331,7 @@ def _breaks_frame(headings: list[str]) -> bool:
 
     if len(headings) < 4 or common_frame(headings) is not None:
         return False
-    return sum(common_frame(headings[:i] + headings[i + 1:]) is not None for i in range(len(headings))) == 1
+    return sum(common_frame(headings[:i] + headings[i + 1 :]) is not None for i in range(len(headings))) == 1
 
 
 def _item_role(item: str, default: str) -> str:
@@ -1147,13 +1381,22 @@ class _Suggester:
         self.pb = phrasebank
         self.picker = _Picker(phrasebank, meeting, info)
         override = _meeting_override(info, meeting)
-        self.headings = {**info.headings, **{str(k): str(v) for k, v in (override.get("headings") or {}).items()}}
+        self.headings = {
+            **info.headings,
+            **{str(k): str(v) for k, v in (override.get("headings") or {}).items()},
+        }
         sets = override.get("heading_sets")
-        self.role_sets = ({str(r): [str(x) for x in (v if isinstance(v, list) else [v])] for r, v in sets.items()}
-                          if isinstance(sets, dict) else info.role_sets)
+        self.role_sets = (
+            {str(r): [str(x) for x in (v if isinstance(v, list) else [v])] for r, v in sets.items()}
+            if isinstance(sets, dict)
+            else info.role_sets
+        )
         profile = self.picker.profile
-        self.topic_order = [str(t) for t in override.get("topics") or []] + [
-            str(t) for t in info.meta.get("topics") or []] + list(profile.topics if profile else ())
+        self.topic_order = (
+            [str(t) for t in override.get("topics") or []]
+            + [str(t) for t in info.meta.get("topics") or []]
+            + list(profile.topics if profile else ())
+        )
 
     def set_items(self, hs: Any, count: int) -> list[str]:
         """``count`` items of a heading set in set order, leaving out those the meeting avoids (交账 at a 全体会议)."""
@@ -1173,8 +1416,9 @@ class _Suggester:
         self.picker.remember(full)
         return full
 
-    def task_items(self, role: str, heading: str, item: str, topic: str | None,
-                   functions: Iterable[str] = TASK_FUNCTIONS) -> list[DraftItem]:
+    def task_items(
+        self, role: str, heading: str, item: str, topic: str | None, functions: Iterable[str] = TASK_FUNCTIONS
+    ) -> list[DraftItem]:
         """Up to two phrases for a 重点工作 heading: on its topic, the second only if also relevant."""
         picker = self.picker
         q = picker.query(heading, item, extra_topics=[topic] if topic else [])
@@ -1215,8 +1459,12 @@ class _Suggester:
                 hs = sub_sets[0]
                 for i, item in enumerate(self.set_items(hs, 3)):
                     full = self.heading_text(item, hs)
-                    items = self.situation_items(role, full, item, SITUATION_FUNCTIONS[i % len(SITUATION_FUNCTIONS)])
-                    section.children.append(DraftSection(role=role, heading=item, heading_set=hs.id, items=items))
+                    items = self.situation_items(
+                        role, full, item, SITUATION_FUNCTIONS[i % len(SITUATION_FUNCTIONS)]
+                    )
+                    section.children.append(
+                        DraftSection(role=role, heading=item, heading_set=hs.id, items=items)
+                    )
             else:
                 for function in SITUATION_FUNCTIONS[:4]:
                     chosen = picker.pick(role, function, picker.query(heading, topics=False))
@@ -1239,7 +1487,9 @@ class _Suggester:
                 for item, topic in zip(chosen, _topics_for_items(chosen, topics), strict=True):
                     full = self.heading_text(item, hs)
                     items = self.task_items(role, full, item, topic)
-                    section.children.append(DraftSection(role=role, heading=item, heading_set=hs.id, items=items))
+                    section.children.append(
+                        DraftSection(role=role, heading=item, heading_set=hs.id, items=items)
+                    )
             else:
                 chosen_topics: list[str] = []
                 for topic in topics:
@@ -1264,7 +1514,9 @@ class _Suggester:
             hs = sub_sets[0]
             for i, item in enumerate(self.set_items(hs, 4)):
                 full = self.heading_text(item, hs)
-                items = self.discipline_items(role, full, item, DISCIPLINE_FUNCTIONS[i % len(DISCIPLINE_FUNCTIONS)])
+                items = self.discipline_items(
+                    role, full, item, DISCIPLINE_FUNCTIONS[i % len(DISCIPLINE_FUNCTIONS)]
+                )
                 section.children.append(DraftSection(role=role, heading=item, heading_set=hs.id, items=items))
         else:
             for function in DISCIPLINE_FUNCTIONS:
@@ -1288,7 +1540,9 @@ class _Suggester:
             fallback = [str(h) for h in info.meta.get("top_headings") or []]
             if not fallback:
                 return [self.section(role) for role in SECTION_ROLES]
-            pairs = [(h, info.roles[i] if i < len(info.roles) else ROLE_TASKS) for i, h in enumerate(fallback)]
+            pairs = [
+                (h, info.roles[i] if i < len(info.roles) else ROLE_TASKS) for i, h in enumerate(fallback)
+            ]
         else:
             count = int(info.meta.get("sections", 4))
             default = hs.role if hs.role in SECTION_ROLES else ROLE_TASKS
@@ -1300,7 +1554,9 @@ class _Suggester:
             if role == ROLE_TASKS:
                 items = self.task_items(role, full, item, next(task_topics, None))
             elif role == ROLE_DISCIPLINE:
-                items = self.discipline_items(role, full, item, DISCIPLINE_FUNCTIONS[n % len(DISCIPLINE_FUNCTIONS)])
+                items = self.discipline_items(
+                    role, full, item, DISCIPLINE_FUNCTIONS[n % len(DISCIPLINE_FUNCTIONS)]
+                )
                 items += self.discipline_items(role, full, item, DISCIPLINE_FUNCTIONS[(n + 1) % 4])
             else:
                 items = self.situation_items(role, full, item, "肯定成绩")
@@ -1308,8 +1564,11 @@ class _Suggester:
             if len(items) < 2:
                 extra = picker.pick(role, None, picker.query(full, item, topics=False), roles=SECTION_ROLES)
                 items += [extra] if extra else []
-            sections.append(DraftSection(role=role, heading=item, heading_set=hs.id if hs is not None else None,
-                                         items=items))
+            sections.append(
+                DraftSection(
+                    role=role, heading=item, heading_set=hs.id if hs is not None else None, items=items
+                )
+            )
         return sections
 
 
@@ -1403,9 +1662,13 @@ def _annotate(line: str, phrasebank: Any) -> str:
 
 
 def _choices_comment(info: TemplateInfo, phrasebank: Any) -> list[str]:
-    out = ["# " + "=" * 70, "# 可选内容一览（供手工填写时参考）", "#",
-           "# 部分角色 role：" + "；".join(f"{r}（{ROLE_LABELS[r]}）" for r in SECTION_ROLES),
-           f"# 本模板默认的部分：{' → '.join(f'{r}（{ROLE_LABELS[r]}）' for r in info.roles)}"]
+    out = [
+        "# " + "=" * 70,
+        "# 可选内容一览（供手工填写时参考）",
+        "#",
+        "# 部分角色 role：" + "；".join(f"{r}（{ROLE_LABELS[r]}）" for r in SECTION_ROLES),
+        f"# 本模板默认的部分：{' → '.join(f'{r}（{ROLE_LABELS[r]}）' for r in info.roles)}",
+    ]
     if info.description:
         out.append(f"# 模板说明：{info.description}")
     out.append("#")
@@ -1423,8 +1686,9 @@ def _choices_comment(info: TemplateInfo, phrasebank: Any) -> list[str]:
     out.append("# 素材 phrase（按部分、功能列出；编号 — 开头文字）：")
     roles = [ROLE_OPENING, *info.roles, ROLE_TRANSITION, ROLE_CLOSING]
     for role in dict.fromkeys(roles):
-        phrases = sorted((p for p in phrasebank.phrases.values() if p.role == role),
-                         key=lambda p: (p.function, p.id))
+        phrases = sorted(
+            (p for p in phrasebank.phrases.values() if p.role == role), key=lambda p: (p.function, p.id)
+        )
         if not phrases:
             continue
         out.append(f"#  【{ROLE_LABELS.get(role, role)}】{role}")

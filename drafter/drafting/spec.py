@@ -34,7 +34,6 @@ from typing import Any
 import yaml
 
 from drafter.errors import DrafterError, Problem, yaml_reader_error
-from drafter.util import atomic_write
 from drafter.model import (
     MEETING_FIELDS,
     ROLE_LABELS,
@@ -43,6 +42,7 @@ from drafter.model import (
     DraftItem,
     DraftSection,
 )
+from drafter.util import atomic_write
 
 MAX_SPEC_BYTES = 2_000_000
 MAX_NODES = 200_000
@@ -216,8 +216,10 @@ def _parse_item(ctx: _Ctx, raw: Any, path: Path_) -> DraftItem | None:
     elif isinstance(raw, dict):
         unknown = [k for k in raw if k not in ITEM_KEYS]
         if unknown:
-            ctx.error((*path, unknown[0], "#key"),
-                      f"{_where(path)}：不认识的键“{unknown[0]}”（可用：phrase、text、values）")
+            ctx.error(
+                (*path, unknown[0], "#key"),
+                f"{_where(path)}：不认识的键“{unknown[0]}”（可用：phrase、text、values）",
+            )
         phrase, text = raw.get("phrase"), raw.get("text")
         if phrase is not None and text is not None:
             ctx.error(path, f"{_where(path)}：phrase 和 text 只能二选一")
@@ -226,7 +228,10 @@ def _parse_item(ctx: _Ctx, raw: Any, path: Path_) -> DraftItem | None:
             ctx.error(path, f"{_where(path)}：每一条需要 phrase（素材编号）或 text（自拟文字）")
             return None
         if phrase is not None and not isinstance(phrase, str):
-            ctx.error((*path, "phrase"), f"{_where(path)}：phrase 应为素材编号（文字），如 opening.meeting-purpose.001")
+            ctx.error(
+                (*path, "phrase"),
+                f"{_where(path)}：phrase 应为素材编号（文字），如 opening.meeting-purpose.001",
+            )
             return None
         if text is not None and _scalar_text(text) is None:
             ctx.error((*path, "text"), f"{_where(path)}：text 应为一段文字")
@@ -243,8 +248,11 @@ def _parse_item(ctx: _Ctx, raw: Any, path: Path_) -> DraftItem | None:
                         ctx.error((*path, "values", key), f"{_where(path)}：填空“{key}”的值应为一段文字")
                         continue
                     values[key] = sval
-        item = DraftItem(phrase=phrase.strip() if phrase else None, values=values,
-                         text=_scalar_text(text) if text is not None else None)
+        item = DraftItem(
+            phrase=phrase.strip() if phrase else None,
+            values=values,
+            text=_scalar_text(text) if text is not None else None,
+        )
     else:
         ctx.error(path, f"{_where(path)}：每一条应为文字，或含 phrase / text 的映射")
         return None
@@ -275,8 +283,7 @@ def _parse_section(ctx: _Ctx, raw: Any, path: Path_, parent_role: str | None) ->
         return None
     for key in raw:
         if key not in SECTION_KEYS:
-            ctx.error((*path, key, "#key"),
-                      f"{where}：不认识的键“{key}”（可用：{'、'.join(SECTION_KEYS)}）")
+            ctx.error((*path, key, "#key"), f"{where}：不认识的键“{key}”（可用：{'、'.join(SECTION_KEYS)}）")
     role = raw.get("role", parent_role)
     if role is None:
         ctx.error(path, f"{where}：缺少 role（可用：{_roles_text()}）")
@@ -293,7 +300,9 @@ def _parse_section(ctx: _Ctx, raw: Any, path: Path_, parent_role: str | None) ->
         if heading_raw is not None:
             ctx.error((*path, "heading"), f"{where}：用了 heading_set 时请用 item 选条目，不要再写 heading")
         if hs_item is None:
-            ctx.error((*path, "heading_set"), f"{where}：用了 heading_set 时需要 item（选用标题组中的哪一条）")
+            ctx.error(
+                (*path, "heading_set"), f"{where}：用了 heading_set 时需要 item（选用标题组中的哪一条）"
+            )
         elif _scalar_text(hs_item) is None:
             ctx.error((*path, "item"), f"{where}：item 应为标题组中的一个条目（文字）")
         else:
@@ -318,8 +327,13 @@ def _parse_section(ctx: _Ctx, raw: Any, path: Path_, parent_role: str | None) ->
                 sec = _parse_section(ctx, child, (*path, "children", i), role)
                 if sec is not None:
                     children.append(sec)
-    section = DraftSection(role=role, heading=heading, heading_set=hs if isinstance(hs, str) else None,
-                           items=items, children=children)
+    section = DraftSection(
+        role=role,
+        heading=heading,
+        heading_set=hs if isinstance(hs, str) else None,
+        items=items,
+        children=children,
+    )
     section._line = ctx.line(path)  # type: ignore[attr-defined]
     section._role_given = "role" in raw  # type: ignore[attr-defined]
     return section
@@ -359,8 +373,9 @@ def parse_draft(text: str, file: str = "<草稿>") -> tuple[Draft, list[Problem]
         if key == "日期" and value not in (None, ""):
             norm = normalise_date(value)
             if norm is None:
-                ctx.error(("meeting", key),
-                          f"日期“{value}”无法识别（可写 2024-03-01、2024/3/1 或 2024年3月1日）")
+                ctx.error(
+                    ("meeting", key), f"日期“{value}”无法识别（可写 2024-03-01、2024/3/1 或 2024年3月1日）"
+                )
                 sval = str(value)
             else:
                 sval = norm
@@ -452,7 +467,9 @@ def read_draft(path: str | os.PathLike[str]) -> Draft:
 # ---------------------------------------------------------------- reference checks
 
 
-def check_references(draft: Draft, phrasebank: Any, template_names: Iterable[str] | None = None) -> list[Problem]:
+def check_references(
+    draft: Draft, phrasebank: Any, template_names: Iterable[str] | None = None
+) -> list[Problem]:
     """Problems in a draft's references: unknown template, phrase id, heading set or item."""
     file = getattr(draft, "_file", "") or "<草稿>"
     lines: dict[Path_, int] = getattr(draft, "_lines", {}) or {}
@@ -464,8 +481,13 @@ def check_references(draft: Draft, phrasebank: Any, template_names: Iterable[str
     if template_names is not None:
         names = sorted(template_names)
         if draft.template not in names:
-            problems.append(Problem(file, lines.get(("template",), 0),
-                                    f"没有名为“{draft.template}”的模板（可用：{'、'.join(names)}）"))
+            problems.append(
+                Problem(
+                    file,
+                    lines.get(("template",), 0),
+                    f"没有名为“{draft.template}”的模板（可用：{'、'.join(names)}）",
+                )
+            )
     if phrasebank is None:
         return problems
     phrases = phrasebank.phrases
@@ -475,8 +497,11 @@ def check_references(draft: Draft, phrasebank: Any, template_names: Iterable[str
         for i, item in enumerate(items, 1):
             if item.phrase is not None and item.phrase not in phrases:
                 hint = _closest(item.phrase, phrases)
-                problems.append(Problem(file, line_of(item),
-                                        f"{label}第{i}条：素材库中没有编号为“{item.phrase}”的素材{hint}"))
+                problems.append(
+                    Problem(
+                        file, line_of(item), f"{label}第{i}条：素材库中没有编号为“{item.phrase}”的素材{hint}"
+                    )
+                )
 
     check_items(draft.opening, "开场")
     check_items(draft.closing, "结尾")
@@ -486,12 +511,20 @@ def check_references(draft: Draft, phrasebank: Any, template_names: Iterable[str
             hs = heading_sets.get(sec.heading_set)
             if hs is None:
                 hint = _closest(sec.heading_set, heading_sets)
-                problems.append(Problem(file, line_of(sec),
-                                        f"{label}：素材库中没有编号为“{sec.heading_set}”的标题组{hint}"))
+                problems.append(
+                    Problem(
+                        file, line_of(sec), f"{label}：素材库中没有编号为“{sec.heading_set}”的标题组{hint}"
+                    )
+                )
             elif sec.heading not in hs.items:
-                problems.append(Problem(file, line_of(sec),
-                                        f"{label}：标题组“{sec.heading_set}”（{hs.frame}）中没有条目“{sec.heading}”"
-                                        f"（可选：{'、'.join(hs.items)}）"))
+                problems.append(
+                    Problem(
+                        file,
+                        line_of(sec),
+                        f"{label}：标题组“{sec.heading_set}”（{hs.frame}）中没有条目“{sec.heading}”"
+                        f"（可选：{'、'.join(hs.items)}）",
+                    )
+                )
         check_items(sec.items, label)
         for j, child in enumerate(sec.children, 1):
             check_section(child, f"{label}第{j}小节")
@@ -566,8 +599,15 @@ _Dumper.add_representer(str, _str_representer)
 
 def dump_yaml(data: Any) -> str:
     """YAML text as a writer reads it: Chinese kept, keys in order, block style."""
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=1000, indent=2)
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1000,
+        indent=2,
+    )
 
 
 def draft_to_yaml(draft: Draft) -> str:

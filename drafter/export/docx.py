@@ -36,8 +36,8 @@ from docx.shared import Mm
 
 from drafter.errors import DrafterError
 from drafter.export.fonts import LATIN_FONT, FontProfile, get_profile
-from drafter.util import atomic_write
 from drafter.model import Para, Section, Speech
+from drafter.util import atomic_write
 
 # --- layout constants (GB/T 9704-2012) -----------------------------------
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -75,8 +75,9 @@ def _rfonts_xml(east_asia: str, latin: str = LATIN_FONT) -> str:
     )
 
 
-def _rpr_xml(east_asia: str, half_points: int, *, bold: bool = False, highlight: bool = False,
-             latin: str = LATIN_FONT) -> str:
+def _rpr_xml(
+    east_asia: str, half_points: int, *, bold: bool = False, highlight: bool = False, latin: str = LATIN_FONT
+) -> str:
     parts = [_rfonts_xml(east_asia, latin)]
     parts.append("<w:b/><w:bCs/>" if bold else '<w:b w:val="0"/><w:bCs w:val="0"/>')
     parts.append('<w:i w:val="0"/><w:iCs w:val="0"/>')
@@ -89,8 +90,9 @@ def _rpr_xml(east_asia: str, half_points: int, *, bold: bool = False, highlight:
     return "".join(parts)
 
 
-def _ppr_xml(*, align: str = "both", first_line: bool = True, line: int = LINE_PITCH_TWIPS,
-             after: int = 0) -> str:
+def _ppr_xml(
+    *, align: str = "both", first_line: bool = True, line: int = LINE_PITCH_TWIPS, after: int = 0
+) -> str:
     # No punctuation hanging into the margin: GB/T 9704 keeps all text inside the type area, and
     # LibreOffice does not draw hanging punctuation at all.
     ind = (
@@ -115,12 +117,20 @@ class _Builder:
         self.sect_pr = self.body.sectPr
         self._rpr_cache: dict[tuple, object] = {}
 
-    def rpr(self, east_asia: str, half_points: int = BODY_HALF_POINTS, *, bold: bool = False,
-            highlight: bool = False):
+    def rpr(
+        self,
+        east_asia: str,
+        half_points: int = BODY_HALF_POINTS,
+        *,
+        bold: bool = False,
+        highlight: bool = False,
+    ):
         key = (east_asia, half_points, bold, highlight)
         proto = self._rpr_cache.get(key)
         if proto is None:
-            proto = parse_xml(f"<w:rPr {_W}>{_rpr_xml(east_asia, half_points, bold=bold, highlight=highlight)}</w:rPr>")
+            proto = parse_xml(
+                f"<w:rPr {_W}>{_rpr_xml(east_asia, half_points, bold=bold, highlight=highlight)}</w:rPr>"
+            )
             self._rpr_cache[key] = proto
         return copy.deepcopy(proto)
 
@@ -129,8 +139,16 @@ class _Builder:
         self.sect_pr.addprevious(p)
         return p
 
-    def run(self, p, text: str, east_asia: str, half_points: int = BODY_HALF_POINTS, *,
-            bold: bool = False, highlight: bool = False):
+    def run(
+        self,
+        p,
+        text: str,
+        east_asia: str,
+        half_points: int = BODY_HALF_POINTS,
+        *,
+        bold: bool = False,
+        highlight: bool = False,
+    ):
         r = p.makeelement(qn("w:r"), {})
         r.append(self.rpr(east_asia, half_points, bold=bold, highlight=highlight))
         t = r.makeelement(qn("w:t"), {})
@@ -140,13 +158,14 @@ class _Builder:
         p.append(r)
         return r
 
-    def text_runs(self, p, text: str, east_asia: str, half_points: int = BODY_HALF_POINTS, *,
-                  bold: bool = False):
+    def text_runs(
+        self, p, text: str, east_asia: str, half_points: int = BODY_HALF_POINTS, *, bold: bool = False
+    ):
         """Runs for ``text``, with each 【待补：…】 marker in a highlighted run of its own."""
         pos = 0
         for m in PLACEHOLDER_RE.finditer(text):
             if m.start() > pos:
-                self.run(p, text[pos:m.start()], east_asia, half_points, bold=bold)
+                self.run(p, text[pos : m.start()], east_asia, half_points, bold=bold)
             self.run(p, m.group(0), east_asia, half_points, bold=bold, highlight=True)
             pos = m.end()
         if pos < len(text) or not text:
@@ -238,12 +257,15 @@ def _setup_styles(doc, profile: FontProfile) -> None:
         rpr_default.remove(el)
         rpr_default.append(el)
     ppr_default = styles_el.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    _set_child(ppr_default, "w:spacing",
-               f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH_TWIPS}" w:lineRule="exact"/>')
+    _set_child(
+        ppr_default,
+        "w:spacing",
+        f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH_TWIPS}" w:lineRule="exact"/>',
+    )
 
     body_rpr = _rpr_xml(profile.body, BODY_HALF_POINTS)
     normal = _style_el(styles_el, "Normal")
-    _set_ppr(normal, '<w:widowControl/>' + _ppr_xml())
+    _set_ppr(normal, "<w:widowControl/>" + _ppr_xml())
     _set_rpr(normal, body_rpr)
 
     heading_fonts = {1: profile.hei, 2: profile.kai, 3: profile.body, 4: profile.body}
@@ -262,7 +284,7 @@ def _setup_styles(doc, profile: FontProfile) -> None:
     _set_rpr(title, _rpr_xml(profile.title, TITLE_HALF_POINTS, bold=profile.title_bold))
 
     sub = _add_style(styles_el, "SpeechSubtitle", "讲话副标题")
-    _set_ppr(sub, '<w:keepNext/>' + _ppr_xml(align="center", first_line=False))
+    _set_ppr(sub, "<w:keepNext/>" + _ppr_xml(align="center", first_line=False))
     _set_rpr(sub, _rpr_xml(profile.kai, BODY_HALF_POINTS))
 
     sal = _add_style(styles_el, "Salutation", "称呼")
@@ -320,7 +342,7 @@ def _page_number_paragraph(footer, profile: FontProfile, align: str) -> None:
         f'<w:r><w:rPr>{rpr}</w:rPr><w:fldChar w:fldCharType="begin"/></w:r>'
         f'<w:r><w:rPr>{rpr}</w:rPr><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
         f'<w:r><w:rPr>{rpr}</w:rPr><w:fldChar w:fldCharType="separate"/></w:r>'
-        f'<w:r><w:rPr>{rpr}</w:rPr><w:t>1</w:t></w:r>'
+        f"<w:r><w:rPr>{rpr}</w:rPr><w:t>1</w:t></w:r>"
         f'<w:r><w:rPr>{rpr}</w:rPr><w:fldChar w:fldCharType="end"/></w:r>'
         f'<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve"> —</w:t></w:r></w:p>'
     )
@@ -385,7 +407,7 @@ def split_title(title: str, width: int = TITLE_CHARS_PER_LINE) -> list[str]:
             if start + cut in forbidden:
                 continue
             score = abs(cut - target)
-            if text[cut - 1] in _SPACES or text[cut:cut + 2] == "——":  # natural breaks
+            if text[cut - 1] in _SPACES or text[cut : cut + 2] == "——":  # natural breaks
                 score -= 2
             elif text[cut - 1] not in _GOOD_BREAK_AFTER:
                 score += 3
@@ -400,7 +422,7 @@ def split_title(title: str, width: int = TITLE_CHARS_PER_LINE) -> list[str]:
         result = best_split(title, 0, k)
         if result:
             return result
-    return [title[i:i + width] for i in range(0, n, width)]
+    return [title[i : i + width] for i in range(0, n, width)]
 
 
 # --- the document -------------------------------------------------------------
@@ -495,10 +517,12 @@ def build_docx(speech: Speech, *, profile: str = "gb2312", author: str = "") -> 
     if front:
         # One blank line between the title block and the text.
         spacing = front[-1].find(qn("w:pPr"))
-        spacing.append(parse_xml(
-            f'<w:spacing {_W} w:before="0" w:after="{LINE_PITCH_TWIPS}" w:line="{LINE_PITCH_TWIPS}" '
-            f'w:lineRule="exact"/>'
-        ))
+        spacing.append(
+            parse_xml(
+                f'<w:spacing {_W} w:before="0" w:after="{LINE_PITCH_TWIPS}" w:line="{LINE_PITCH_TWIPS}" '
+                f'w:lineRule="exact"/>'
+            )
+        )
     if speech.salutation:
         p = b.paragraph("Salutation")
         b.text_runs(p, speech.salutation.strip(), prof.body)
@@ -545,7 +569,7 @@ def _md_escape(text: str) -> str:
             token = token[:-1] + "\\" + token[-1]
         else:
             token = "\\" + token
-        text = lead + token + text[m.end():]
+        text = lead + token + text[m.end() :]
     return text
 
 
@@ -559,7 +583,7 @@ def _md_strong(text: str) -> str:
     trailing punctuation goes after the closing ``**``.
     """
     core = text.rstrip(_CJK_PUNCT_END)
-    tail = text[len(core):]
+    tail = text[len(core) :]
     if not core:
         return _md_escape(text)
     return f"**{_md_escape(core)}**{_md_inline(tail)}"
@@ -652,7 +676,9 @@ def _format_for(path: Path, fmt: str | None) -> str:
         if key == "markdown":
             key = "md"
         if not key:
-            raise DrafterError("无法从文件名判断导出格式，请用 .docx、.md 或 .txt 结尾，或指定 --format", str(path))
+            raise DrafterError(
+                "无法从文件名判断导出格式，请用 .docx、.md 或 .txt 结尾，或指定 --format", str(path)
+            )
     if key not in FORMATS:
         raise DrafterError(f"不支持的导出格式：{fmt or path.suffix}（可用：docx、md、txt）", str(path))
     return key
@@ -678,8 +704,14 @@ def _write(target: Path, data: bytes | str, force: bool) -> Path:
     return atomic_write(target, data, overwrite=force, backup=force and target.exists())
 
 
-def export_docx(speech: Speech, path: str | os.PathLike[str], *, profile: str = "gb2312",
-                force: bool = False, author: str = "") -> Path:
+def export_docx(
+    speech: Speech,
+    path: str | os.PathLike[str],
+    *,
+    profile: str = "gb2312",
+    force: bool = False,
+    author: str = "",
+) -> Path:
     """Write ``speech`` as a GB/T 9704-2012 .docx; refuses to overwrite without ``force``
     (the previous file is then kept as ``<name>.bak``)."""
     target = Path(path)
@@ -688,8 +720,15 @@ def export_docx(speech: Speech, path: str | os.PathLike[str], *, profile: str = 
     return _write(target, build_docx(speech, profile=profile, author=author), force)
 
 
-def export_speech(speech: Speech, path: str | os.PathLike[str], fmt: str | None = None, *,
-                  force: bool = False, profile: str = "gb2312", author: str = "") -> Path:
+def export_speech(
+    speech: Speech,
+    path: str | os.PathLike[str],
+    fmt: str | None = None,
+    *,
+    force: bool = False,
+    profile: str = "gb2312",
+    author: str = "",
+) -> Path:
     """Export to .docx, .md or .txt; the format comes from ``fmt`` or else the file suffix."""
     target = Path(path)
     kind = _format_for(target, fmt)

@@ -104,7 +104,9 @@ class FontStatus:
 
 def _run(cmd: list[str]) -> str | None:
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=20, encoding="utf-8", errors="replace")
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=20, encoding="utf-8", errors="replace"
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode != 0:

@@ -1,5 +1,27 @@
 """drafter.lint.api."""
 
-from drafter.lint.api import Finding, LintReport, RULES, SEVERITIES, SEVERITY_LABELS, lint_path, lint_speech, lint_text, marker_kind, meeting_year
+from drafter.lint.api import (
+    RULES,
+    SEVERITIES,
+    SEVERITY_LABELS,
+    Finding,
+    LintReport,
+    lint_path,
+    lint_speech,
+    lint_text,
+    marker_kind,
+    meeting_year,
+)
 
-__all__ = ['Finding', 'LintReport', 'RULES', 'SEVERITIES', 'SEVERITY_LABELS', 'lint_path', 'lint_speech', 'lint_text', 'marker_kind', 'meeting_year']
+__all__ = [
+    "RULES",
+    "SEVERITIES",
+    "SEVERITY_LABELS",
+    "Finding",
+    "LintReport",
+    "lint_path",
+    "lint_speech",
+    "lint_text",
+    "marker_kind",
+    "meeting_year",
+]

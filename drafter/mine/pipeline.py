@@ -733,7 +733,11 @@ def _code_fingerprint() -> str:
     """Changes whenever the parser, the labeller, the miner or their data change."""
     h = hashlib.sha256(CACHE_VERSION.encode())
     pkg = Path(__file__).resolve().parent.parent
-    files = [p for name in ("corpus", "outline", "roles", "mine", "text") for p in sorted((pkg / name).glob("*.py"))]
+    files = [
+        p
+        for name in ("corpus", "outline", "roles", "mine", "text")
+        for p in sorted((pkg / name).glob("*.py"))
+    ]
     files += sorted(DATA_DIR.glob("*"))
     for f in files:
         try:

@@ -139,7 +139,9 @@ def _detect(text: str) -> _Cand | None:
         if m:
             marker = m.group(0).replace(",", "，").replace(":", "：")
             written = m.group(0) if m.group(0) != marker else None
-            return _Cand("seq", RANK_ENUM, _SEQ_WORDS.get(m.group(1)), marker, text[m.end() :], written=written)
+            return _Cand(
+                "seq", RANK_ENUM, _SEQ_WORDS.get(m.group(1)), marker, text[m.end() :], written=written
+            )
     return None
 
 
@@ -273,7 +275,12 @@ def _front_matter(paras: list[Para]) -> tuple[_Front, list[Para]]:
         if len(t) > 60 or any(c in t for c in _HEADER_STOP) or ANY_MARKER_RE.match(t):
             break
         if HEADERISH_END_RE.search(t):
-            if title_parts and not meeting_lines and not title_done and _continues_title(_join_title(title_parts), t):
+            if (
+                title_parts
+                and not meeting_lines
+                and not title_done
+                and _continues_title(_join_title(title_parts), t)
+            ):
                 title_parts[-1] += t  # the title's last line ends the title: nothing may join after it
                 title_done = True
             else:

@@ -27,10 +27,9 @@ from pathlib import Path
 import yaml
 
 from drafter.errors import DrafterError, Problem, yaml_reader_error
-from drafter.util import atomic_write
 from drafter.model import MEETING_FIELDS, PHRASE_ROLES, HeadingSet, Phrase, Slot, Source
-from drafter.util import phrasebank_dir, user_phrasebank_dir
 from drafter.phrasebank.search import Hit, PhraseIndex, bigrams, naive_search, searchable_text, warm_up
+from drafter.util import atomic_write, phrasebank_dir, user_phrasebank_dir
 
 __all__ = [
     "KNOWN_FUNCTIONS",

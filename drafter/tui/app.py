@@ -25,18 +25,22 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import ContentSwitcher, OptionList, Static
 
-from drafter.workspace import session
 from drafter.errors import DrafterError
 from drafter.model import Draft
 from drafter.tui.base import Step
 from drafter.tui.keybar import KeyBar
 from drafter.tui.meeting import MeetingStep
 from drafter.tui.steplist import StepList
+from drafter.workspace import session
 
 if TYPE_CHECKING:
     from drafter.tui.screens import KeyHelp, NewPhrase
 
-STATE_MARKS = {session.DONE: ("✓", "green"), session.ATTENTION: ("!", "yellow"), session.PENDING: ("·", "dim")}
+STATE_MARKS = {
+    session.DONE: ("✓", "green"),
+    session.ATTENTION: ("!", "yellow"),
+    session.PENDING: ("·", "dim"),
+}
 
 # Keys that belong to widgets rather than to the app, for the help screen: (key, description, where).
 WIDGET_KEYS = (
@@ -53,7 +57,15 @@ LINT_DELAY = 0.3  # seconds without changes before re-linting (typing never wait
 
 GLOBAL_ACTIONS = {"save", "export_now", "prev_step", "next_step", "open", "go", "help"}
 
-KEY_NAMES = {"up": "↑", "down": "↓", "left": "←", "right": "→", "delete": "Delete", "enter": "回车", "escape": "Esc"}
+KEY_NAMES = {
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "delete": "Delete",
+    "enter": "回车",
+    "escape": "Esc",
+}
 
 
 def _screens() -> Any:
@@ -278,7 +290,9 @@ class DrafterApp(App[int]):
             warm_up()
             self.call_from_thread(self._phrasebank_loaded, bank, index)
         except DrafterError as exc:
-            self.call_from_thread(self.notify, f"素材库加载失败：{exc}", severity="error", markup=False, timeout=10)
+            self.call_from_thread(
+                self.notify, f"素材库加载失败：{exc}", severity="error", markup=False, timeout=10
+            )
         except Exception as exc:  # never a traceback for the writer
             self.call_from_thread(self._internal_error, "加载素材库", exc)
         finally:
@@ -331,8 +345,8 @@ class DrafterApp(App[int]):
     def _load_structures(self) -> None:
         try:
             from drafter.mine import structures
-            from drafter.util import seeds_dir
             from drafter.roles import load_labelled_corpus
+            from drafter.util import seeds_dir
 
             paths = self.corpus if self.corpus is not None else [seeds_dir()]
             found = structures(load_labelled_corpus(paths).speeches) if paths else []
@@ -361,7 +375,9 @@ class DrafterApp(App[int]):
     def _internal_error(self, what: str, exc: BaseException) -> None:
         if os.environ.get("DRAFTER_DEBUG") or self.is_headless:
             raise exc
-        self.notify(f"{what}时出现内部错误：{type(exc).__name__}: {exc}", severity="error", markup=False, timeout=15)
+        self.notify(
+            f"{what}时出现内部错误：{type(exc).__name__}: {exc}", severity="error", markup=False, timeout=15
+        )
 
     def _handle_exception(self, error: Exception) -> None:
         if isinstance(error, DrafterError):
@@ -422,7 +438,13 @@ class DrafterApp(App[int]):
         )
 
     def _write_autosave(
-        self, serial: int, spec: Path, text: str, title: str, origin: str | None, profile: dict[str, str] | None
+        self,
+        serial: int,
+        spec: Path,
+        text: str,
+        title: str,
+        origin: str | None,
+        profile: dict[str, str] | None,
     ) -> None:
         try:
             with self._save_lock:
@@ -454,14 +476,15 @@ class DrafterApp(App[int]):
     def _start_lint(self) -> None:
         draft = copy.deepcopy(self.draft)
         bank = self.phrasebank
-        self.run_worker(lambda: self._lint(draft, bank), thread=True, exclusive=True, group="lint",
-                        exit_on_error=False)
+        self.run_worker(
+            lambda: self._lint(draft, bank), thread=True, exclusive=True, group="lint", exit_on_error=False
+        )
 
     def _lint(self, draft: Draft, bank: Any) -> None:
         try:
+            from drafter.drafting import render_speech
             from drafter.export import speech_to_markdown
             from drafter.lint import lint_speech
-            from drafter.drafting import render_speech
 
             speech = render_speech(draft, bank, allow_blanks=True)
             findings = lint_speech(speech, year=session.meeting_year(draft.meeting), draft=True)
@@ -491,8 +514,9 @@ class DrafterApp(App[int]):
             headings.show_lint()
         if preview := self.step("preview"):
             preview.show_findings()
-            self.run_worker(preview.show_markdown(markdown), group="markdown", exclusive=True,
-                            exit_on_error=False)
+            self.run_worker(
+                preview.show_markdown(markdown), group="markdown", exclusive=True, exit_on_error=False
+            )
 
     # ------------------------------------------------------------ sidebar and steps
     def refresh_sidebar(self) -> None:
@@ -614,7 +638,11 @@ class DrafterApp(App[int]):
             for info in self.templates:
                 if info.name == option_id[2:]:
                     return tuple(getattr(info, "roles", ()) or ())
-        elif option_id.startswith("m:") and option_id[2:].isdigit() and int(option_id[2:]) < len(self.structures):
+        elif (
+            option_id.startswith("m:")
+            and option_id[2:].isdigit()
+            and int(option_id[2:]) < len(self.structures)
+        ):
             return tuple(self.structures[int(option_id[2:])].roles)
         return ()
 
@@ -668,7 +696,9 @@ class DrafterApp(App[int]):
                 self.notify(f"已按所选结构预填 {len(suggested.sections)} 节，可逐步修改，或直接导出（按 6）")
 
             if self.draft.sections:
-                self.push_screen(_screens().ConfirmScreen("用所选结构替换当前的章节和内容？（会议信息保留）"), replace)
+                self.push_screen(
+                    _screens().ConfirmScreen("用所选结构替换当前的章节和内容？（会议信息保留）"), replace
+                )
             else:
                 replace(True)
 
@@ -692,7 +722,9 @@ class DrafterApp(App[int]):
         self.run_worker(work, thread=True, group="choose", exit_on_error=False)
 
     # ------------------------------------------------------------ search
-    def search(self, serial: int, query: str, role: str | None, function: str | None, topic: str | None) -> None:
+    def search(
+        self, serial: int, query: str, role: str | None, function: str | None, topic: str | None
+    ) -> None:
         """Answer a search at once, on the UI thread.
 
         The index is only set once it is built and jieba is warm (``_load_core``), so a search costs a few
@@ -742,12 +774,13 @@ class DrafterApp(App[int]):
         else:
             go(False)
 
-    def _export(self, draft: Draft, bank: Any, path: Path, fmt: str, force: bool, allow_blanks: bool,
-                step: Any) -> None:
+    def _export(
+        self, draft: Draft, bank: Any, path: Path, fmt: str, force: bool, allow_blanks: bool, step: Any
+    ) -> None:
         try:
+            from drafter.drafting import render_speech
             from drafter.export import export_speech
             from drafter.lint import lint_speech
-            from drafter.drafting import render_speech
 
             self.call_from_thread(step.show_progress, 0, "正在生成全文……")
             try:
@@ -853,7 +886,9 @@ class DrafterApp(App[int]):
                 self.show_step("meeting")
 
         if self.touched and not self.exported:
-            self.push_screen(_screens().ConfirmScreen("新建讲稿？当前草稿已自动保存，可以之后从“打开”找回。"), go)
+            self.push_screen(
+                _screens().ConfirmScreen("新建讲稿？当前草稿已自动保存，可以之后从“打开”找回。"), go
+            )
         else:
             go(True)
 
@@ -895,7 +930,9 @@ class DrafterApp(App[int]):
             else:
                 section = session.section_at(self.draft, part.path)
                 role = section.role if section else role
-        self.push_screen(_screens().AddPhraseScreen(text.strip(), functions, topics, role), self._add_phrase_done)
+        self.push_screen(
+            _screens().AddPhraseScreen(text.strip(), functions, topics, role), self._add_phrase_done
+        )
 
     def _add_phrase_done(self, new: NewPhrase | None) -> None:
         if new is None:
@@ -909,7 +946,9 @@ class DrafterApp(App[int]):
                 bank = load_phrasebank()
                 index = bank.index
             except DrafterError as exc:
-                self.call_from_thread(self.notify, f"未加入：{exc}", severity="error", markup=False, timeout=10)
+                self.call_from_thread(
+                    self.notify, f"未加入：{exc}", severity="error", markup=False, timeout=10
+                )
                 return
             except Exception as exc:
                 self.call_from_thread(self._internal_error, "加入素材库", exc)
@@ -955,7 +994,10 @@ class DrafterApp(App[int]):
         keys = []
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
-            if binding.key in ("2", "3", "4", "5", "6", "tab", "shift+tab") or binding.action == "command_palette":
+            if (
+                binding.key in ("2", "3", "4", "5", "6", "tab", "shift+tab")
+                or binding.action == "command_palette"
+            ):
                 # digits: one line "1-6"; Tab: listed with the widget keys
                 continue
             display = binding.key_display or key_label(binding.key)
@@ -987,10 +1029,13 @@ class DrafterApp(App[int]):
                 self._flush_autosave()
                 self.exit(0)
 
-        self.push_screen(_screens().ConfirmScreen("这篇讲稿还没有导出。确定退出吗？（草稿已自动保存，下次启动可继续）", yes="退出"), go)
+        self.push_screen(
+            _screens().ConfirmScreen(
+                "这篇讲稿还没有导出。确定退出吗？（草稿已自动保存，下次启动可继续）", yes="退出"
+            ),
+            go,
+        )
 
 
 def make_app(draft_path: str | os.PathLike[str] | None = None, **kwargs: Any) -> DrafterApp:
     return DrafterApp(draft_path, **kwargs)
-
-

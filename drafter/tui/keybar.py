@@ -43,7 +43,11 @@ class KeyBar(Static):
         if not self.is_attached or screen is not self.screen:
             return
         content = self.bar_content()
-        if self._shown is not None and content.plain == self._shown.plain and content.spans == self._shown.spans:
+        if (
+            self._shown is not None
+            and content.plain == self._shown.plain
+            and content.spans == self._shown.spans
+        ):
             return
         self._shown = content
         self.update(content)

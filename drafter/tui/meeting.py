@@ -12,9 +12,9 @@ from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Static
 
-from drafter.workspace import session
 from drafter.model import MEETING_FIELDS
 from drafter.tui.base import Step
+from drafter.workspace import session
 
 MEETING_KEYS = list(MEETING_FIELDS)
 NEXT_HINT = "下一步：按 Ctrl+N，或点击左侧“2 选择结构”"

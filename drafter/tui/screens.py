@@ -171,7 +171,9 @@ class HelpScreen(Dialog):
             pad = max(1, 20 - cell_len(entry.key))
             text.append(f"  {entry.key}{' ' * pad}", style="bold")
             text.append(f"{entry.description}\n")
-        text.append("\n按 Esc 或 F1 关闭。命令面板（Ctrl+P）中有：保存、导出、新建、打开、加入素材库、切换主题。\n")
+        text.append(
+            "\n按 Esc 或 F1 关闭。命令面板（Ctrl+P）中有：保存、导出、新建、打开、加入素材库、切换主题。\n"
+        )
         with Vertical(classes="dialog help-dialog"):
             with VerticalScroll(id="help-scroll"):
                 yield Static(text, id="help-text")
@@ -267,7 +269,10 @@ class NewPhrase:
 class AddPhraseScreen(Dialog):
     """加入素材库: the selected text, its role, function and topics."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "取消"), Binding("ctrl+s", "submit", "加入")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "取消"),
+        Binding("ctrl+s", "submit", "加入"),
+    ]
 
     def __init__(self, text: str, functions: dict[str, list[str]], topics: Sequence[str], role: str) -> None:
         super().__init__(classes="modal")
@@ -286,7 +291,10 @@ class AddPhraseScreen(Dialog):
             with Horizontal(classes="field-row"):
                 yield Label("部分", classes="field-label")
                 yield Select(
-                    [(ROLE_LABELS[r], r) for r in PHRASE_ROLES], value=self.role, allow_blank=False, id="add-role"
+                    [(ROLE_LABELS[r], r) for r in PHRASE_ROLES],
+                    value=self.role,
+                    allow_blank=False,
+                    id="add-role",
                 )
             with Horizontal(classes="field-row"):
                 yield Label("作用", classes="field-label")

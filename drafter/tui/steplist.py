@@ -52,9 +52,11 @@ class StepList(Static, can_focus=True):
         """The steps as (key, prompt); keeps the highlighted line."""
         keys = [key for key, _ in steps]
         prompts = [prompt for _, prompt in steps]
-        if keys == self.keys and [p.plain for p in prompts] == [p.plain for p in self.prompts] and [
-            p.spans for p in prompts
-        ] == [p.spans for p in self.prompts]:
+        if (
+            keys == self.keys
+            and [p.plain for p in prompts] == [p.plain for p in self.prompts]
+            and [p.spans for p in prompts] == [p.spans for p in self.prompts]
+        ):
             return
         self.keys, self.prompts = keys, prompts
         self.highlighted = min(self.highlighted, max(len(keys) - 1, 0))

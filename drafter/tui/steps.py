@@ -29,10 +29,10 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from drafter.workspace import session
 from drafter.model import MEETING_FIELDS, PHRASE_ROLES, ROLE_LABELS, SECTION_ROLES, DraftItem
 from drafter.tui.base import Step, fill_preview
 from drafter.tui.meeting import MeetingStep
+from drafter.workspace import session
 
 RESULT_PAGE = 12  # search results listed at once (about a screenful); "更多" lists the next page
 MORE_RESULTS = "more-results"
@@ -518,7 +518,9 @@ class HeadingsStep(WideStep):
         heading = session.display_heading(section, self.drafter.heading_sets)
         text = Text("　" * (len(path) - 1) + session.section_marker(path))
         text.append(heading or "（未定标题）", style="" if heading else "red")
-        self.query_one("#headings-sections", OptionList).replace_option_prompt_at_index(self.paths.index(path), text)
+        self.query_one("#headings-sections", OptionList).replace_option_prompt_at_index(
+            self.paths.index(path), text
+        )
 
     @on(OptionList.OptionSelected, "#headings-options")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -556,7 +558,9 @@ class HeadingsStep(WideStep):
             app.notify("数量应为正整数", severity="warning")
             return
         siblings = self.query_one("#headings-siblings", Checkbox).value
-        warnings = session.apply_parallel_set(app.draft, path, app.heading_sets[hs_id], count, siblings=siblings)
+        warnings = session.apply_parallel_set(
+            app.draft, path, app.heading_sets[hs_id], count, siblings=siblings
+        )
         for warning in warnings:
             app.notify(warning, severity="warning", markup=False)
         app.draft_changed()
@@ -766,7 +770,11 @@ class ContentStep(WideStep):
             meeting_value = app.draft.meeting.get(name)
             placeholder = f"取自会议信息：{meeting_value}" if meeting_value else prompt
             box = Input(
-                item.values.get(name, ""), placeholder=placeholder, classes="slot-input", name=name, compact=True
+                item.values.get(name, ""),
+                placeholder=placeholder,
+                classes="slot-input",
+                name=name,
+                compact=True,
             )
             rows.append(Horizontal(Label(name, classes="slot-label"), box, classes="slot-row"))
         if rows:
@@ -977,7 +985,9 @@ class ContentStep(WideStep):
         if phrase.topics:
             text.append("　主题：" + "、".join(phrase.topics))
         if phrase.source is not None:
-            text.append(f"\n出处：{phrase.source.file} 第{phrase.source.speech + 1}篇 第{phrase.source.line}行")
+            text.append(
+                f"\n出处：{phrase.source.file} 第{phrase.source.speech + 1}篇 第{phrase.source.line}行"
+            )
         elif phrase.origin:
             text.append(f"\n来源：{phrase.origin}")
         self.query_one("#content-detail", Static).update(text)
@@ -1011,7 +1021,9 @@ class ContentStep(WideStep):
     def jump_to(self, path: tuple[int, ...] | None) -> None:
         box = self.query_one("#content-parts", OptionList)
         for i, part in enumerate(self.parts):
-            if (path and part.kind == "section" and part.path == path) or (not path and part.kind == "closing"):
+            if (path and part.kind == "section" and part.path == path) or (
+                not path and part.kind == "closing"
+            ):
                 box.highlighted = i
                 break
         self.screen.set_focus(box)
@@ -1149,4 +1161,11 @@ class ExportStep(WideStep):
         self.screen.set_focus(self.query_one("#export-go", Button))
 
 
-STEP_CLASSES: tuple[type[Step], ...] = (MeetingStep, StructureStep, HeadingsStep, ContentStep, PreviewStep, ExportStep)
+STEP_CLASSES: tuple[type[Step], ...] = (
+    MeetingStep,
+    StructureStep,
+    HeadingsStep,
+    ContentStep,
+    PreviewStep,
+    ExportStep,
+)

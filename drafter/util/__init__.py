@@ -1,6 +1,25 @@
 """drafter.util."""
 
 from drafter.util.fsutil import atomic_write
-from drafter.util.resources import phrasebank_dir, project_root, seeds_dir, templates_dir, user_data_dir, user_drafts_dir, user_phrasebank_dir, user_templates_dir
+from drafter.util.resources import (
+    phrasebank_dir,
+    project_root,
+    seeds_dir,
+    templates_dir,
+    user_data_dir,
+    user_drafts_dir,
+    user_phrasebank_dir,
+    user_templates_dir,
+)
 
-__all__ = ['atomic_write', 'phrasebank_dir', 'project_root', 'seeds_dir', 'templates_dir', 'user_data_dir', 'user_drafts_dir', 'user_phrasebank_dir', 'user_templates_dir']
+__all__ = [
+    "atomic_write",
+    "phrasebank_dir",
+    "project_root",
+    "seeds_dir",
+    "templates_dir",
+    "user_data_dir",
+    "user_drafts_dir",
+    "user_phrasebank_dir",
+    "user_templates_dir",
+]

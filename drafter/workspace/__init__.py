@@ -2,4 +2,4 @@
 
 from drafter.workspace.session import DraftRecord
 
-__all__ = ['DraftRecord']
+__all__ = ["DraftRecord"]

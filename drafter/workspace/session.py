@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from drafter.errors import DrafterError
-from drafter.util import atomic_write
 from drafter.model import (
     MEETING_FIELDS,
     ROLE_CLOSING,
@@ -29,7 +28,7 @@ from drafter.model import (
     DraftSection,
     HeadingSet,
 )
-from drafter.util import user_data_dir, user_drafts_dir
+from drafter.util import atomic_write, user_data_dir, user_drafts_dir
 
 PROFILE_FIELDS = ("地区", "讲话人", "职务")
 STATE_SUFFIX = ".state.yaml"
@@ -242,7 +241,9 @@ def open_draft(path: str | os.PathLike[str]) -> tuple[Draft, list[Any]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise DrafterError(f"草稿文件不是有效的 YAML：{getattr(exc, 'problem', None) or exc}", str(path), line) from exc
+        raise DrafterError(
+            f"草稿文件不是有效的 YAML：{getattr(exc, 'problem', None) or exc}", str(path), line
+        ) from exc
 
 
 def autosave_text(spec: Path, text: str, title: str, origin: str | None = None) -> Path:

@@ -164,6 +164,73 @@ class HeadingSet:
         return [self.frame.replace("{" + self.slot + "}", item) for item in self.items]
 
 
+# Context a block or phrase fits (issue 10).  An empty tuple means "any".
+PERIODS = ("年初", "一季度", "年中", "三季度", "年底")
+LEVELS = ("县", "市", "乡镇")
+SPEAKERS = ("主要领导", "分管领导", "党委书记")
+# What a text presupposes: 成绩 = achievements were stated before it;
+# 前面发言 = other people spoke before the speaker.
+NEEDS = ("成绩", "前面发言")
+
+
+@dataclass
+class Fits:
+    """The meeting contexts a block or phrase suits; empty means any."""
+
+    period: tuple[str, ...] = ()
+    level: tuple[str, ...] = ()
+    speaker: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+
+
+@dataclass
+class Block:
+    """A paragraph of material (120-500 characters) making one point the way a speech does.
+
+    Blocks sharing ``topics`` and ``point`` are alternatives of one another: a
+    draft uses at most one of them.  ``headings`` are subsection headings that
+    fit the block (the first is the default); a tasks block has at least one.
+    """
+
+    id: str
+    role: str
+    function: str
+    text: str
+    topics: list[str] = field(default_factory=list)
+    point: str = ""
+    headings: list[str] = field(default_factory=list)
+    fits: Fits = field(default_factory=Fits)
+    slots: list[Slot] = field(default_factory=list)
+    source: Source | None = None
+    origin: str | None = None
+    notes: str | None = None
+    file: str = ""
+    line: int = 0
+
+
+@dataclass
+class KindStructure:
+    """One structure a meeting kind suits: the role sequence and top-level heading alternatives."""
+
+    roles: tuple[str, ...]
+    headings: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class MeetingKind:
+    """A kind of meeting (防汛, 招商引资 ...): how to recognise it and what it brings."""
+
+    id: str
+    name: str
+    keywords: list[str]
+    topics: list[str]
+    meeting_term: str = ""  # how a speech names the meeting: 这次{meeting_term}
+    structures: list[KindStructure] = field(default_factory=list)
+    task_points: int = 4
+    file: str = ""
+    line: int = 0
+
+
 # Meeting fields: key in the draft spec (Chinese, so that a phrase slot of
 # the same name is filled from it) -> short description.
 MEETING_FIELDS = {
@@ -174,6 +241,7 @@ MEETING_FIELDS = {
     "日期": "会议日期，如 2024年3月1日",
     "会议类型": "如 政府全体会议、动员大会、季度总结会",
     "听众": "参会人员，如“各乡镇、县直各部门负责同志”",
+    "主题": "会议涉及的议题关键词，如“防汛 地质灾害”（可选，帮助判断会议类型）",
 }
 
 

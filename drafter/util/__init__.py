@@ -1,6 +1,7 @@
 """drafter.util."""
 
 from drafter.util.fsutil import atomic_write
+from drafter.util.locks import lock_path, locked
 from drafter.util.resources import (
     phrasebank_dir,
     project_root,
@@ -14,6 +15,8 @@ from drafter.util.resources import (
 
 __all__ = [
     "atomic_write",
+    "lock_path",
+    "locked",
     "phrasebank_dir",
     "project_root",
     "seeds_dir",

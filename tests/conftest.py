@@ -1,0 +1,32 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(autouse=True)
+def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own user data dir (profile, drafts, phrasebank, library, cache)."""
+    path = tmp_path / "user"
+    monkeypatch.setenv("DRAFTER_USER_DIR", str(path))
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
+    return path
+
+
+@pytest.fixture()
+def plenary_spec() -> Path:
+    """The shipped example draft of a plenary meeting."""
+    return EXAMPLES / "plenary.yaml"
+
+
+@pytest.fixture()
+def seed_files() -> list[Path]:
+    """The shipped seed speeches, sorted."""
+    return sorted(SEEDS.glob("*.txt"))

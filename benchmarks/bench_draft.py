@@ -9,6 +9,10 @@ interleaved with ours (A, B, A, B ...): bare python-docx writing the same paragr
 (``Document()``, ``add_paragraph(line)`` for every rendered line, ``save``) with default
 styles.  The figure is the ratio of the medians (target <= 2).
 
+Also the suggestion engine (issue 10): ``suggest`` for every meeting of
+``benchmarks/eval/meetings.yaml`` on the full shipped phrasebank, loaded once (the
+wizard's 换一批 and ``drafter suggest`` hold it already); p50 and p95 in ms (target p95 <= 150).
+
 ``run(quick=False) -> dict``; ``python benchmarks/bench_draft.py [--quick] [--json]``.
 """
 
@@ -115,6 +119,24 @@ def bare_python_docx(lines: list[str], path: Path) -> None:
     document.save(str(path))
 
 
+def suggest_times(phrasebank, rounds: int) -> list[float]:
+    """Milliseconds of each ``suggest`` over the evaluation meetings, ``rounds`` times with new seeds."""
+    import yaml
+
+    from drafter.drafting.suggest import suggest
+
+    meetings = yaml.safe_load((ROOT / "benchmarks" / "eval" / "meetings.yaml").read_text(encoding="utf-8"))
+    meetings = [{k: str(v) for k, v in m["meeting"].items()} for m in meetings["meetings"]]
+    suggest(None, meetings[0], phrasebank)  # warm-up: template metadata, caches
+    times: list[float] = []
+    for seed in range(rounds):
+        for meeting in meetings:
+            t0 = time.perf_counter()
+            suggest(None, meeting, phrasebank, seed=seed)
+            times.append((time.perf_counter() - t0) * 1000)
+    return sorted(times)
+
+
 def run(quick: bool = False) -> dict:
     from drafter.phrasebank import load_phrasebank
 
@@ -126,6 +148,7 @@ def run(quick: bool = False) -> dict:
         try:
             bank = load_phrasebank(include_user=False)
             draft, text = build_draft(bank)
+            suggest_ms = suggest_times(bank, 2 if quick else 5)
             lines = [line for line in text.splitlines() if line.strip()]
             # warm-up: imports, template compilation, jieba / lint tables, python-docx template
             findings = pipeline(draft, bank, folder / "warm.docx")
@@ -154,6 +177,9 @@ def run(quick: bool = False) -> dict:
         "render_lint_export_ms": round(ours_ms, 1),
         "draft_bare_python_docx_ms": round(bare_ms, 1),
         "export_vs_python_docx_ratio": round(ours_ms / bare_ms, 2),
+        "suggest_blocks": len(bank.blocks),
+        "suggest_p50_ms": round(suggest_ms[len(suggest_ms) // 2], 1),
+        "suggest_p95_ms": round(suggest_ms[max(0, int(len(suggest_ms) * 0.95) - 1)], 1),
     }
 
 

@@ -4,6 +4,9 @@ The baseline, measured side by side in the same run, writes the same paragraphs
 with python-docx's plain API (``Document()``, ``add_paragraph(text)``, ``save``),
 with no styles, fonts or page setup.  The figure is the ratio of medians
 (target ≤ 2).  The full render + lint + export ratio is added by ``run.py``.
+
+Package size: the clean package (``drafter.export.package``) against python-docx's
+default package holding the same paragraphs, compressed and unpacked.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +102,12 @@ def run(quick: bool = False) -> dict:
             t0 = time.perf_counter()
             export_docx(speech, folder / f"ours{i}.docx")
             ours.append(time.perf_counter() - t0)
+        sizes = {
+            "export_docx_bytes": (folder / "ours0.docx").stat().st_size,
+            "export_docx_unpacked_bytes": _unpacked(folder / "ours0.docx"),
+            "bare_python_docx_bytes": (folder / "bare0.docx").stat().st_size,
+            "bare_python_docx_unpacked_bytes": _unpacked(folder / "bare0.docx"),
+        }
     ours_ms = statistics.median(ours) * 1000
     bare_ms = statistics.median(bare) * 1000
     return {
@@ -106,7 +116,13 @@ def run(quick: bool = False) -> dict:
         "export_docx_ms": round(ours_ms, 1),
         "bare_python_docx_ms": round(bare_ms, 1),
         "export_docx_vs_python_docx_ratio": round(ours_ms / bare_ms, 2),
+        **sizes,
     }
+
+
+def _unpacked(path: Path) -> int:
+    with zipfile.ZipFile(path) as z:
+        return sum(info.file_size for info in z.infolist())
 
 
 if __name__ == "__main__":

@@ -73,7 +73,7 @@ DRAFTER_APP = textwrap.dedent(
                 self.set_interval(0.1, self.finish)
 
         def finish(self):
-            if self.phrasebank_ready and self.structures_loaded and self.lint_ready:
+            if self.workspace.phrasebank_ready and self.workspace.structures_loaded and self.workspace.lint_ready:
                 import resource
                 print("maxrss", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
                 self.exit()
@@ -186,7 +186,7 @@ def _big_phrasebank(n: int):
 async def _keystrokes(n: int, queries: list[str]) -> list[float]:
     import drafter.phrasebank as pb_module
     from drafter.tui.app import DrafterApp
-    from drafter.tui.steps import ContentStep
+    from drafter.tui.steps.content import ContentStep
 
     bank = _big_phrasebank(n)
     real_load = pb_module.load_phrasebank
@@ -195,7 +195,7 @@ async def _keystrokes(n: int, queries: list[str]) -> list[float]:
     try:
         app = DrafterApp(resume=False, corpus=[])
         async with app.run_test(size=(120, 40)) as pilot:
-            while not app.phrasebank_ready:
+            while not app.workspace.phrasebank_ready:
                 await pilot.pause(0.05)
             await app.workers.wait_for_complete()
             app.query_one("#meeting-0").value = "县政府全体会议"

@@ -26,7 +26,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-MODULES = ("bench_outline", "bench_mine", "bench_search", "bench_draft", "bench_export", "bench_tui")
+MODULES = (
+    "bench_outline",
+    "bench_mine",
+    "bench_library",
+    "bench_search",
+    "bench_draft",
+    "bench_export",
+    "bench_tui",
+)
 
 # figure key -> (target, "le" | "ge", what it means).  A target of None means "report only".
 TARGETS: dict[str, tuple[float | None, str, str]] = {
@@ -45,6 +53,7 @@ TARGETS: dict[str, tuple[float | None, str, str]] = {
         "6000 字讲话稿 渲染+检查+导出 .docx / 裸 python-docx 写同样段落",
     ),
     "export_docx_vs_python_docx_ratio": (2.0, "le", "仅 export_docx / 裸 python-docx"),
+    "suggest_p95_ms": (150.0, "le", "建议稿（drafter suggest / 向导快速路径）每次的 p95（毫秒，完整素材库）"),
     "tui_start_vs_bare_textual_ratio": (1.5, "le", "界面冷启动到首屏可操作 / 只有一个标签的 Textual 应用"),
     "search_keystroke_p95_ms": (50.0, "le", "界面检索框每次按键到结果重绘的 p95（毫秒）"),
     "tui_peak_rss_mb": (None, "le", "界面加载完成后的峰值内存 RSS（MB）"),
@@ -62,6 +71,7 @@ PROVIDER = {
     "search_p95_ms_50k": "bench_search",
     "search_p95_ms_5k": "bench_search",
     "export_vs_python_docx_ratio": "bench_draft",
+    "suggest_p95_ms": "bench_draft",
     "export_docx_vs_python_docx_ratio": "bench_export",
     "tui_start_vs_bare_textual_ratio": "bench_tui",
     "search_keystroke_p95_ms": "bench_tui",

@@ -252,6 +252,8 @@ class DraftItem:
     phrase: str | None = None  # phrasebank id
     values: dict[str, str] = field(default_factory=dict)
     text: str | None = None  # free text (may itself contain slots)
+    # Provenance of free text taken from a speech archive (往年讲话): "文件 第N篇第L行".
+    source: str | None = None
 
 
 @dataclass

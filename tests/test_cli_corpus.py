@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import jsonschema
-import pytest
 
 from drafter.cli.corpus import _Progress, format_outline, run_default_summary
 from drafter.cli.entry import main
@@ -103,11 +102,6 @@ OUTLINE_SCHEMA = {
         },
     },
 }
-
-
-@pytest.fixture(autouse=True)
-def _user_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:

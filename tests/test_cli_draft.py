@@ -15,11 +15,6 @@ from drafter.util import project_root
 EXAMPLES = project_root() / "examples"
 
 
-@pytest.fixture(autouse=True)
-def _user_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
-
-
 def test_templates_lists_all(capsys):
     assert main(["templates"]) == 0
     out = capsys.readouterr().out
@@ -161,3 +156,64 @@ def test_draft_extra_phrasebank_dir(tmp_path, capsys):
     assert f"{spec}:9:" in err and "closing.mine.001" in err
     assert main(["draft", str(spec), "-o", str(out), "--phrasebank", str(bank)]) == 0
     assert "为青山县的明天共同奋斗" in out.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- drafter suggest (issue 10)
+
+SUGGEST_BANK = Path(__file__).parent / "data" / "suggest_bank"
+
+
+def _suggest(*args: str) -> list[str]:
+    return ["suggest", "--phrasebank", str(SUGGEST_BANK), *args]
+
+
+def test_suggest_prints_a_loadable_spec_and_seed_changes_it(capsys):
+    meeting = ["--set", "会议名称=全县防汛工作会议", "--set", "地区=青山县", "--set", "日期=2025-06-10"]
+    assert main(_suggest(*meeting, "--set", "职务=副县长", "--set", "讲话人=李强")) == 0
+    first = capsys.readouterr().out
+    draft = draft_from_yaml(first, "s.yaml")
+    assert draft.meeting["会议名称"] == "全县防汛工作会议" and draft.meeting["日期"] == "2025年6月10日"
+    assert any(s.role == "tasks" and s.children for s in draft.sections)
+    assert main(_suggest(*meeting, "--set", "职务=副县长", "--set", "讲话人=李强")) == 0
+    assert capsys.readouterr().out == first, "same seed, same draft"
+    assert main(_suggest(*meeting, "--set", "职务=副县长", "--set", "讲话人=李强", "--seed", "3")) == 0
+    assert capsys.readouterr().out != first
+
+
+def test_suggest_warns_about_an_uncovered_subject_and_writes_file(tmp_path, capsys):
+    out = tmp_path / "s.yaml"
+    args = _suggest(
+        "--set", "会议名称=全县殡葬改革工作推进会", "--topic", "公墓", "--minutes", "10", "-o", str(out)
+    )
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == str(out)
+    assert "殡葬改革" in captured.err and "公墓" in captured.err
+    text = out.read_text(encoding="utf-8")
+    assert "【待补：围绕“殡葬改革”" in text and "主题: 公墓" in text
+    assert main(args) == 1 and "--force" in capsys.readouterr().err
+    assert main([*args, "--force"]) == 0
+    rendered = tmp_path / "s.txt"
+    assert main(["draft", str(out), "-o", str(rendered), "--phrasebank", str(SUGGEST_BANK)]) == 0
+    assert "殡葬改革" in rendered.read_text(encoding="utf-8")
+
+
+def test_suggest_refuses_bad_fields_and_both_lengths(capsys):
+    assert main(_suggest("--set", "地点=县城")) == 1
+    err = capsys.readouterr().err
+    assert "地点" in err and "会议名称" in err and "Traceback" not in err
+    assert main(_suggest("--set", "会议名称")) == 1
+    assert "字段=值" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(_suggest("--minutes", "10", "--chars", "3000"))
+    capsys.readouterr()
+    assert main(_suggest("--chars", "5")) == 1
+    assert "--chars" in capsys.readouterr().err
+
+
+def test_draft_refuses_a_format_contradicting_the_extension(tmp_path, capsys):
+    out = tmp_path / "out.docx"
+    assert main(["draft", str(EXAMPLES / "plenary.yaml"), "-o", str(out), "--format", "txt"]) == 1
+    err = capsys.readouterr().err
+    assert "不一致" in err and "out.docx" in err
+    assert not out.exists()

@@ -17,11 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_002 = ROOT / "seeds" / "002_91703a2dae1be214.txt"
 
 
-@pytest.fixture(autouse=True)
-def _user_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
-
-
 def _speech(source: str, *, placeholder: bool = False, closing: bool = True) -> Speech:
     body = "要抓好XX工作。" if placeholder else "要抓好项目工作。"
     return Speech(
@@ -40,13 +35,23 @@ def _speech(source: str, *, placeholder: bool = False, closing: bool = True) -> 
     )
 
 
+# _speech() is a toy of two one-sentence sections: the length rules (short-speech, thin-section)
+# rightly fire on it; these tests are about output shapes, so the fake leaves them out.
+LENGTH_RULES = {"short-speech", "thin-section"}
+
+
 def _fake_lint_path(mapping):
     def fake(path, *, year=None, on_error=None):
         name = Path(path).name
         if name not in mapping:
             raise DrafterError("文件不存在", str(path))
         return [
-            LintReport(sp.source, i, lint_speech(sp, year=year), title=sp.title)
+            LintReport(
+                sp.source,
+                i,
+                [f for f in lint_speech(sp, year=year) if f.rule not in LENGTH_RULES],
+                title=sp.title,
+            )
             for i, sp in enumerate(mapping[name])
         ]
 
@@ -226,3 +231,53 @@ def test_ignore_unknown_rule_is_a_chinese_error(capsys):
     assert main(["lint", "x.txt", "--ignore", "spelling"]) == 2
     err = capsys.readouterr().err
     assert "没有这条规则：spelling" in err and "count-mismatch" in err
+
+
+# ---------------------------------------------------------------------------
+# --rules: what each rule means
+
+
+def test_rules_lists_every_rule_with_severity_and_description(capsys):
+    assert main(["lint", "--rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    for rule, description in RULES.items():
+        (line,) = [x for x in lines if x.startswith(rule + " ")]
+        assert description in line
+    assert any(x.startswith("numbering ") and "错误/警告" in x for x in lines)
+    assert any(x.startswith("period-mismatch ") and "警告" in x for x in lines)
+    assert lines[-1].startswith(f"共 {len(RULES)} 条规则")
+
+
+def test_rules_json_is_a_list_of_id_severity_description(capsys):
+    assert main(["lint", "--rules", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [item["id"] for item in data] == list(RULES)
+    assert all(set(item) == {"id", "severity", "description"} for item in data)
+    assert all(item["severity"] in ("error", "warning", "info") for item in data)
+    by_id = {item["id"]: item for item in data}
+    assert by_id["placeholder"]["severity"] == "error"
+    assert by_id["short-speech"] == {
+        "id": "short-speech",
+        "severity": "warning",
+        "description": RULES["short-speech"],
+    }
+
+
+def test_rules_with_files_or_no_files_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["lint", "--rules", "x.txt"])
+    assert info.value.code == 2
+    assert "--rules" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["lint"])
+    assert info.value.code == 2
+    assert "缺少必需的参数：FILE" in capsys.readouterr().err
+
+
+def test_new_rules_can_be_ignored(monkeypatch, capsys):
+    sp = _speech("n.txt")
+    monkeypatch.setattr(cli_lint, "lint_path", lambda path, **kw: [LintReport("n.txt", 0, lint_speech(sp))])
+    assert main(["lint", "n.txt", "--json"]) == 0
+    assert {item["rule"] for item in json.loads(capsys.readouterr().out)} == {"short-speech", "thin-section"}
+    assert main(["lint", "n.txt", "--json", "--ignore", "short-speech,thin-section"]) == 0
+    assert json.loads(capsys.readouterr().out) == []

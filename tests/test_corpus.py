@@ -31,11 +31,6 @@ F003 = SEEDS / "003_5b6d402b3b0bb00b.txt"
 SAMPLE = "关于做好全年工作的讲话\n同志们：\n今天召开会议。下面，我讲两点意见。\n一、认清形势\n今年以来，成绩明显。\n二、狠抓落实\n要抓好落实。\n"
 
 
-@pytest.fixture(autouse=True)
-def _user_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
-
-
 def _texts(path: Path) -> list[str]:
     return [p.text for p in read_document(path)]
 
@@ -274,7 +269,10 @@ def test_zip_that_is_not_a_docx(tmp_path):
     assert "fake.docx" in str(info.value)
 
 
-def test_old_doc_format_is_explained(tmp_path):
+def test_old_doc_format_is_explained(tmp_path, monkeypatch):
+    from drafter.corpus import read as corpus_read
+
+    monkeypatch.setattr(corpus_read, "soffice_path", lambda: None)  # without LibreOffice
     path = tmp_path / "old.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
     with pytest.raises(DrafterError) as info:
@@ -514,3 +512,63 @@ def test_utf16_without_bom_is_still_read(tmp_path):
     path.write_bytes("同志们：\n一、认清形势\n今年以来，我们取得了成绩。\n".encode("utf-16-le"))
     texts = [p.text for p in read_document(path)]
     assert "一、认清形势" in texts
+
+
+# ---------------------------------------------------------------------------
+# Encodings beyond the fast path (detector fallback)
+
+TRADITIONAL = (
+    "在全縣經濟工作會議上的講話\n同志們：\n今天召開會議。下面，我講兩點意見。\n一、認清形勢\n"
+    "今年以來，全縣上下共同努力，成績明顯。\n二、狠抓落實\n要抓好落實。\n"
+)
+CJK_ONLY = "关于做好全年工作的讲话\n同志们：\n今天召开会议。下面，我讲两点意见。\n一、认清形势\n今年以来，成绩明显。\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (TRADITIONAL, "big5"),
+        (TRADITIONAL, "utf-16-le"),
+        (CJK_ONLY, "utf-16-le"),  # no BOM and (almost) no zero bytes
+        (CJK_ONLY, "utf-16-be"),
+    ],
+)
+def test_detector_reads_big5_and_bomless_utf16(tmp_path, text, encoding):
+    path = tmp_path / "speech.txt"
+    path.write_bytes(text.encode(encoding))
+    assert [p.text for p in read_document(path)] == text.split("\n")
+    speech = parse_speech(clean_lines(read_document(path)))
+    assert len(speech.sections) >= 1
+
+
+def test_big5_is_not_misread_as_gb18030():
+    data = TRADITIONAL.encode("big5")
+    assert data.decode("gb18030") != TRADITIONAL  # the bytes decode as GB18030 too, into rare characters
+    assert decode_bytes(data, "big5.txt") == TRADITIONAL
+
+
+def test_fast_path_does_not_call_the_detector(tmp_path, monkeypatch):
+    import charset_normalizer
+
+    def boom(*args, **kwargs):
+        raise AssertionError("detector called on the fast path")
+
+    monkeypatch.setattr(charset_normalizer, "from_bytes", boom)
+    for encoding in ("utf-8", "utf-8-sig", "utf-16", "gb18030"):
+        assert decode_bytes(SAMPLE.encode(encoding), "x.txt").startswith("关于做好全年工作的讲话")
+    text = F003.read_text(encoding="utf-8")
+    assert decode_bytes(text.encode("gb18030"), "x.txt") == text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x00\x01\x02\xff" * 500,
+        b"\x80\xff" * 200,  # decodes as UTF-16 into half-width katakana
+        bytes(range(256)) * 40,
+        b"\x00" * 3 + "正文".encode("big5") * 200,
+    ],
+)
+def test_detector_never_accepts_garbage(data):
+    with pytest.raises(DrafterError):
+        decode_bytes(data, "soup.txt")

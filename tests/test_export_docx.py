@@ -15,6 +15,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+import drafter.outline as outline
 from drafter.errors import DrafterError
 from drafter.export import (
     LINE_PITCH_TWIPS,
@@ -25,6 +26,7 @@ from drafter.export import (
     split_title,
 )
 from drafter.model import Para, Section, Speech
+from drafter.util import seeds_dir
 
 LONG_TITLE = "在全县2024年经济工作暨优化营商环境推进大会上的讲话"
 
@@ -105,11 +107,6 @@ def speech_chars(speech: Speech) -> int:
 GB = PROFILES["gb2312"]
 TWIPS_PER_MM = 1440 / 25.4
 THEME_ATTRS = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
-
-
-@pytest.fixture(autouse=True)
-def _user_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
 
 
 @pytest.fixture(scope="module")
@@ -628,8 +625,9 @@ _KILL_SCRIPT = textwrap.dedent(
     real_replace, real_fsync = os.replace, os.fsync
 
     def slow_replace(src, dst):
-        ready.write_text("replace")
-        time.sleep(60)
+        if str(dst) == sys.argv[1]:  # the target's own rename (the backup is renamed first)
+            ready.write_text("replace")
+            time.sleep(60)
         real_replace(src, dst)
 
     def slow_fsync(fd):
@@ -649,6 +647,30 @@ _KILL_SCRIPT = textwrap.dedent(
 )
 
 
+def kill_when_ready(args: list[str], ready: Path, *, tries: int, stall: str) -> int:
+    """Run the Python script ``args``, SIGKILL it as soon as it writes ``ready`` (polled every 0.05 s,
+    ``tries`` times: ``stall`` is the failure when it never does); its return code."""
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(tries):
+            if ready.exists() or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert ready.exists(), proc.stderr.read().decode() if proc.poll() is not None else stall
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL needs a POSIX system")
 @pytest.mark.parametrize("stage", ["fsync", "replace"])
 def test_sigkill_during_export_keeps_previous_file(tmp_path, stage):
@@ -658,28 +680,8 @@ def test_sigkill_during_export_keeps_previous_file(tmp_path, stage):
     ready = tmp_path / "ready"
     script = tmp_path / "kill_me.py"
     script.write_text(_KILL_SCRIPT, encoding="utf-8")
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    proc = subprocess.Popen(
-        [sys.executable, str(script), str(target), str(ready), stage, str(Path(__file__).parent)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(600):
-            if ready.exists() or proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        assert ready.exists(), (
-            proc.stderr.read().decode() if proc.poll() is not None else "never reached the write"
-        )
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    args = [str(script), str(target), str(ready), stage, str(Path(__file__).parent)]
+    assert kill_when_ready(args, ready, tries=600, stall="never reached the write") == -signal.SIGKILL
     # the user's file is untouched and still opens
     assert target.read_bytes() == previous
     assert docx.Document(str(target)).paragraphs[0].text == "旧稿"
@@ -713,9 +715,6 @@ def test_recent_temp_of_a_concurrent_writer_is_left_alone(tmp_path):
 
 
 def test_seed_speech_round_trip(tmp_path):
-    from drafter.outline import parser as outline
-    from drafter.util import seeds_dir
-
     seed = sorted(seeds_dir().glob("001_*.txt"))[0]
     speech = outline.parse_speech(seed.read_text(encoding="utf-8"), source=seed.name)
     doc = docx.Document(str(export_docx(speech, tmp_path / "seed.docx")))

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from test_export_docx import sample_speech
 
+import drafter.outline as outline
 from drafter.export import TITLE_CHARS_PER_LINE, export_docx, split_title
 from drafter.model import Speech
+from drafter.util import seeds_dir
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 POPPLER = all(shutil.which(t) for t in ("pdfinfo", "pdftotext", "pdffonts"))
@@ -210,9 +212,6 @@ def test_no_missing_glyphs_and_all_text_present(rendered):
 
 
 def test_parsed_seed_speech_renders(tmp_path):
-    from drafter.outline import parser as outline
-    from drafter.util import seeds_dir
-
     result = outline.parse_corpus(sorted(seeds_dir().glob("002_*.txt")))
     speech = max(result.speeches, key=lambda s: sum(len(p.text) for p in s.opening))
     pdf = _to_pdf(export_docx(speech, tmp_path / "seed.docx"), _home(tmp_path))

@@ -8,16 +8,12 @@ import pytest
 from markdown_it import MarkdownIt
 from test_export_docx import LONG_TITLE, sample_speech
 
+import drafter.outline as outline
 from drafter.errors import DrafterError
 from drafter.export import export_speech, speech_to_markdown, speech_to_plain
 from drafter.model import Para, Section, Speech
 
 MD = MarkdownIt("commonmark")
-
-
-@pytest.fixture(autouse=True)
-def _user_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
 
 
 def html(speech: Speech) -> str:
@@ -99,8 +95,6 @@ def test_plain_text_corpus_shape():
 
 
 def test_plain_text_matches_parser_when_present():
-    from drafter.outline import parser as outline
-
     speech = sample_speech()
     assert speech_to_plain(speech) == outline.speech_to_text(speech)
     parsed = outline.parse_speech(speech_to_plain(speech))
@@ -165,3 +159,15 @@ def test_markdown_run_in_heading_with_or_without_full_stop():
     without = Section("（二）", "强化责任意识", 2, [Para("正文。")], run_in=True)
     md = speech_to_markdown(Speech(sections=[with_stop, without]))
     assert md == "**（一）强化担当意识**。正文。\n\n**（二）强化责任意识**。正文。\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("a.docx", "txt"), ("a.txt", "md"), ("a.md", "docx"), ("a.markdown", "txt")]
+)
+def test_format_contradicting_the_suffix_is_refused(tmp_path, name, fmt):
+    with pytest.raises(DrafterError, match="不一致") as err:
+        export_speech(sample_speech(), tmp_path / name, fmt)
+    assert name in str(err.value)
+    assert not (tmp_path / name).exists()
+    # agreeing or unknown suffixes are fine
+    assert export_speech(sample_speech(), tmp_path / f"ok.{fmt}", fmt).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 
 import pytest
 
@@ -16,14 +17,11 @@ from drafter.export import (
     fonts,
     get_profile,
     is_installed,
+    missing_fonts,
     parse_family_list,
     parse_registry_names,
+    require_fonts,
 )
-
-
-@pytest.fixture(autouse=True)
-def _user_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
 
 
 def test_profiles_match_the_standard():
@@ -136,3 +134,74 @@ def test_cli_fonts_bad_profile(capsys):
         main(["fonts", "--profile", "mac"])
     assert exc.value.code == 2
     assert "参数错误" in capsys.readouterr().err
+
+
+# --- strict checks: ``fonts --strict`` and ``draft --require-fonts`` ------------------------------
+
+GB_FONTS = {"方正小标宋简体", "仿宋_gb2312", "楷体_gb2312", "黑体", "宋体"}
+
+
+def test_fonts_strict_passes_when_all_installed(capsys, monkeypatch):
+    monkeypatch.setattr(fonts, "installed_families", lambda: set(GB_FONTS))
+    assert main(["fonts", "--strict"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["fonts", "--strict", "--json"]) == 0
+
+
+def test_fonts_strict_fails_naming_missing_fonts(capsys, monkeypatch):
+    monkeypatch.setattr(fonts, "installed_families", lambda: {"黑体", "宋体"})
+    monkeypatch.setattr(fonts, "substitute_for", lambda name: "Noto Sans CJK SC")
+    assert main(["fonts", "--strict"]) == 1
+    captured = capsys.readouterr()
+    assert "未安装" in captured.out  # the table is still printed
+    err = captured.err.strip()
+    assert err.startswith("drafter: ") and "缺少" in err
+    for name in ("方正小标宋简体", "仿宋_GB2312", "楷体_GB2312"):
+        assert name in err
+    assert "黑体" not in err and "--profile windows" in err
+    # --json keeps stdout machine-readable and still fails
+    assert main(["fonts", "--strict", "--json"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["profile"] == "gb2312"
+    assert "仿宋_GB2312" in captured.err
+
+
+def test_fonts_strict_fails_when_it_cannot_tell(capsys, monkeypatch):
+    monkeypatch.setattr(fonts, "installed_families", lambda: None)
+    monkeypatch.setattr(fonts, "substitute_for", lambda name: None)
+    assert main(["fonts", "--strict"]) == 1
+    assert "无法判断" in capsys.readouterr().err
+    assert main(["fonts"]) == 0  # without --strict it is only information
+
+
+def test_windows_profile_lists_each_missing_font_once(monkeypatch):
+    assert missing_fonts("windows", families=set()) == ["宋体", "仿宋", "楷体", "黑体"]
+    assert missing_fonts("windows", families={"simsun", "fangsong", "kaiti", "simhei"}) == []
+    with pytest.raises(DrafterError, match="宋体、仿宋、楷体、黑体"):
+        require_fonts("windows", families=set())
+    require_fonts("gb2312", families=set(GB_FONTS))
+
+
+def test_draft_require_fonts_refuses_before_writing(tmp_path, capsys, monkeypatch, plenary_spec):
+    monkeypatch.setattr(fonts, "installed_families", lambda: {"黑体", "宋体"})
+    out = tmp_path / "speech.docx"
+    code = main(["draft", str(plenary_spec), "--allow-blanks", "--require-fonts", "-o", str(out)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "仿宋_GB2312" in err and "缺少" in err
+    assert not out.exists()
+    monkeypatch.setattr(fonts, "installed_families", lambda: set(GB_FONTS))
+    assert main(["draft", str(plenary_spec), "--allow-blanks", "--require-fonts", "-o", str(out)]) == 0
+    assert out.exists()
+
+
+def test_draft_heading_separator_flag(tmp_path, plenary_spec):
+    out = tmp_path / "speech.docx"
+    assert main(["draft", str(plenary_spec), "--allow-blanks", "--heading-separator", "-o", str(out)]) == 0
+    plain = tmp_path / "plain.docx"
+    assert main(["draft", str(plenary_spec), "--allow-blanks", "-o", str(plain)]) == 0
+    with zipfile.ZipFile(out) as z:
+        sep_xml = z.read("word/document.xml").decode("utf-8")
+    with zipfile.ZipFile(plain) as z:
+        plain_xml = z.read("word/document.xml").decode("utf-8")
+    assert "w:specVanish" in sep_xml and "w:specVanish" not in plain_xml

@@ -17,12 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
-@pytest.fixture(autouse=True)
-def _dirs(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
-    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
-
-
 # ---------------------------------------------------------------------------
 # common_frame
 
@@ -418,3 +412,71 @@ def test_structures_keep_each_speech_sequence(seed_result):
     assert st.sequences[k] == ("discipline", "tasks", "discipline", "discipline", "discipline", "discipline")
     entry = st.to_dict()["speeches"][k]
     assert entry["sections"] == list(st.sequences[k])
+
+
+# ---------------------------------------------------------------------------
+# The cache: under the user dir, and a corrupt entry is discarded
+
+
+def test_cache_dir_moves_with_user_dir(tmp_path, monkeypatch):
+    from drafter.mine import cache_dir
+
+    monkeypatch.delenv("DRAFTER_CACHE_DIR", raising=False)
+    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "u"))
+    assert cache_dir() == tmp_path / "u" / "cache"
+    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert cache_dir() == tmp_path / "elsewhere"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d["speeches"][0]["speech"].__setitem__("sections", "oops"),
+        lambda d: d["speeches"][0]["speech"].__setitem__("index", "0"),
+        lambda d: d["speeches"][0].__setitem__("candidates", [{"role": 1}]),
+        lambda d: d["speeches"][0]["speech"]["opening"].append(["text", "line"]),
+        lambda d: d.__setitem__("speeches", {"a": 1}),
+        lambda d: d["speeches"][0].__setitem__("role_counts", {"tasks": {"词": "2"}}),
+    ],
+)
+def test_corrupt_cache_entry_is_discarded(tmp_path, damage):
+    import json
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes((SEEDS / "004_2057dfb1cf4794e1.txt").read_bytes())
+    first = mine_paths([corpus], workers=1)
+    [entry] = list((tmp_path / "cache").rglob("*.json"))
+    data = json.loads(entry.read_text("utf-8"))
+    damage(data)
+    entry.write_text(json.dumps(data, ensure_ascii=False), "utf-8")  # valid JSON, wrong types
+    second = mine_paths([corpus], workers=1)
+    assert second.to_dict() == first.to_dict()
+    from drafter.mine import valid_entry
+
+    assert valid_entry(json.loads(entry.read_text("utf-8")))  # rewritten whole
+
+
+def test_review_candidates_drop_junk_and_slot_specifics():
+    from drafter.mine.candidates import generalise, is_junk
+    from drafter.roles import tokenize
+
+    assert is_junk("下面，请姚局长讲话，大家欢迎！")
+    assert is_junk("我到任以来，认真履行分管工作职责，积极完成各项任务。")
+    assert is_junk("图为县长在项目现场调研指导工作。")
+    assert is_junk("要把各项工作抓紧抓实抓细，确保")  # a fragment
+    assert not is_junk("我们要把各项工作抓紧抓实抓细，确保全年目标任务圆满完成。")
+    text = "2023年全县完成固定资产投资12.5亿元，同比增长8.6%，新建项目35个。"
+    out, names, _kept = generalise(text, tokenize(text))
+    assert names == ["年份", "金额", "百分比", "数字"]
+    assert out == "{{ 年份 }}全县完成固定资产投资{{ 金额 }}，同比增长{{ 百分比 }}，新建项目{{ 数字 }}个。"
+    text = "去年天柱县和锦屏县的做法值得学习。"
+    out, names, _kept = generalise(text, tokenize(text))
+    assert names == ["地区", "地区2"] and "天柱" not in out
+
+
+def test_agenda_is_not_a_heading_set():
+    from drafter.mine.heading_sets import is_agenda
+
+    assert is_agenda(["县委书记讲话", "县长讲话", "副县长讲话"])
+    assert not is_agenda(["强化担当意识", "强化攻坚意识", "强化效率意识"])

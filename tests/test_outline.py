@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
+import docx
 import pytest
 
+from drafter.corpus import normalise_text
+from drafter.drafting import (
+    list_templates,
+    load_draft,
+    render_context,
+    render_speech,
+    render_text,
+    suggest_draft,
+)
+from drafter.export import export_docx
 from drafter.model import Para
 from drafter.outline import parse_corpus, parse_speech, speech_to_dict, speech_to_text
+from drafter.phrasebank import load_phrasebank
+from drafter.text import marker_kind, marker_ordinal
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 F002 = "002_91703a2dae1be214.txt"
-
-
-@pytest.fixture(autouse=True)
-def _user_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
 
 
 @pytest.fixture(scope="module")
@@ -344,8 +353,12 @@ def test_enumeration_only_speech_uses_it_as_top_level():
 def test_text_without_enumeration_is_one_opening_with_a_warning():
     speech = parse_speech("今天开会。\n大家辛苦了。\n同志们，让我们共同努力！\n")
     assert speech.sections == []
-    assert [p.text for p in speech.opening] == ["今天开会。", "大家辛苦了。", "同志们，让我们共同努力！"]
+    # Issue 11: the closing is found with or without numbered sections.
+    assert [p.text for p in speech.opening] == ["今天开会。", "大家辛苦了。"]
+    assert [p.text for p in speech.closing] == ["同志们，让我们共同努力！"]
     assert any("层次编号" in w for w in speech.warnings)
+    speech = parse_speech("今天开会。\n同志们，大家辛苦了。\n")
+    assert speech.closing == []  # the opening keeps at least two paragraphs
 
 
 def test_sequence_breaks_are_body_text():
@@ -642,8 +655,6 @@ def test_lone_enumeration_that_is_body_text_stays_body_text():
 
 
 def test_lone_yao_in_an_exported_docx_is_a_sub_item(tmp_path):
-    import docx
-
     document = docx.Document()
     for line in [
         "标题",
@@ -671,51 +682,53 @@ def test_lone_yao_in_an_exported_docx_is_a_sub_item(tmp_path):
 _HEAD_PUNCT = "。，,；;：:、. "
 
 
+def _norm_heading(text: str) -> str:
+    return normalise_text(text).strip().rstrip(_HEAD_PUNCT)
+
+
 def _render_tree_problems(draft, phrasebank, speech) -> list:
     """Differences between the rendered draft's sections/closing (render_context) and the parsed speech."""
-    from drafter.corpus import normalise_text
-    from drafter.drafting import render_context
-    from drafter.lint import marker_kind
-    from drafter.text import marker_ordinal
-
     context = render_context(draft, phrasebank)
     problems: list = []
-
-    def norm(text: str) -> str:
-        return normalise_text(text).strip().rstrip(_HEAD_PUNCT)
-
-    def walk(meant: list[dict], got: list, path: tuple) -> None:
-        if len(meant) != len(got):
-            problems.append((path, "count", len(meant), [g.marker + g.heading for g in got]))
-            return
-        if got and len({marker_kind(g.marker) for g in got}) != 1:
-            problems.append((path, "mixed markers", [g.marker for g in got]))
-        if path and got and marker_kind(got[0].marker) == "cn_dun":
-            problems.append((path, "child numbered like the top level", got[0].marker))
-        for n, (m, g) in enumerate(zip(meant, got, strict=True), 1):
-            if marker_ordinal(g.marker) != n:
-                problems.append(((*path, n), "marker", g.marker))
-            if norm(m["heading"]) != norm(g.heading):
-                problems.append(((*path, n), "heading", m["heading"], g.heading))
-            if [normalise_text(p) for p in m["paragraphs"]] != [p.text for p in g.paragraphs]:
-                problems.append(((*path, n), "paragraphs", m["paragraphs"], [p.text for p in g.paragraphs]))
-            walk(m["children"], g.children, (*path, n))
-
-    walk(context["sections"], speech.sections, ())
+    _tree_problems(context["sections"], speech.sections, (), problems)
     closing = [normalise_text(p) for p in context["closing"]]
     if closing and not closing[0].startswith("同志们"):
         closing[0] = "同志们，" + closing[0]
     if closing != [p.text for p in speech.closing]:
         problems.append(("closing", closing, [p.text for p in speech.closing]))
-    if norm(context["title"]) != norm(speech.title):
+    if _norm_heading(context["title"]) != _norm_heading(speech.title):
         problems.append(("title", context["title"], speech.title))
+    return problems
+
+
+def _tree_problems(meant: list[dict], got: list, path: tuple, problems: list) -> None:
+    """Differences between the sections the renderer meant and those parsed, at ``path``."""
+    if len(meant) != len(got):
+        problems.append((path, "count", len(meant), [g.marker + g.heading for g in got]))
+        return
+    if got and len({marker_kind(g.marker) for g in got}) != 1:
+        problems.append((path, "mixed markers", [g.marker for g in got]))
+    if path and got and marker_kind(got[0].marker) == "cn_dun":
+        problems.append((path, "child numbered like the top level", got[0].marker))
+    for n, (m, g) in enumerate(zip(meant, got, strict=True), 1):
+        problems.extend(_section_problems(m, g, (*path, n)))
+        _tree_problems(m["children"], g.children, (*path, n), problems)
+
+
+def _section_problems(meant: dict, got, where: tuple) -> list:
+    """Differences in marker, heading and paragraphs of one section (``where``: its ordinal path)."""
+    problems: list = []
+    if marker_ordinal(got.marker) != where[-1]:
+        problems.append((where, "marker", got.marker))
+    if _norm_heading(meant["heading"]) != _norm_heading(got.heading):
+        problems.append((where, "heading", meant["heading"], got.heading))
+    if [normalise_text(p) for p in meant["paragraphs"]] != [p.text for p in got.paragraphs]:
+        problems.append((where, "paragraphs", meant["paragraphs"], [p.text for p in got.paragraphs]))
     return problems
 
 
 def _one_item_lists(draft):
     """The same draft with every list of sub-sections cut to its first item."""
-    import copy
-
     out = copy.deepcopy(draft)
 
     def cut(sections) -> None:
@@ -728,9 +741,6 @@ def _one_item_lists(draft):
 
 
 def _render_cases():
-    from drafter.drafting import list_templates, load_draft, suggest_draft
-    from drafter.phrasebank import load_phrasebank
-
     phrasebank = load_phrasebank(include_user=False)
     cases = []
     meeting = None
@@ -747,8 +757,6 @@ def _render_cases():
 
 
 def test_rendered_drafts_parse_back_to_the_tree_the_renderer_meant():
-    from drafter.drafting import render_text
-
     phrasebank, cases = _render_cases()
     assert len(cases) >= 16  # four examples, four templates, each also with one-item lists
     lone = 0
@@ -761,9 +769,6 @@ def test_rendered_drafts_parse_back_to_the_tree_the_renderer_meant():
 
 
 def test_exported_docx_reads_back_to_the_tree_the_renderer_meant(tmp_path):
-    from drafter.drafting import render_speech
-    from drafter.export import export_docx
-
     phrasebank, cases = _render_cases()
     for k, (name, draft) in enumerate(cases):
         path = export_docx(render_speech(draft, phrasebank), tmp_path / f"case{k}.docx")

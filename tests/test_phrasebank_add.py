@@ -373,3 +373,36 @@ def test_keep_chomping_and_indented_comments_stay_with_their_entry(tmp_path):
     assert [p.id for p in loaded.phrases] == ["mine.a", res.id]
     assert loaded.phrases[0].text == "保留末尾空行\n\n"
     assert [s.name for s in loaded.slots] == ["项目名称"]
+
+
+def _add_in_child(target: str, n: int, barrier, results) -> None:
+    barrier.wait()
+    try:
+        res = add_phrase("tasks", "部署任务", f"要抓好第{n}项重点工作，确保按期完成。", to=target)
+        results.put(("ok", res.id))
+    except DrafterError as exc:  # pragma: no cover - reported through the queue
+        results.put(("error", str(exc)))
+
+
+def test_twenty_concurrent_adds_keep_every_entry_with_distinct_ids(tmp_path):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    target = tmp_path / "shared.yaml"
+    target.write_text("# 科室共享素材库\nphrases:\n", encoding="utf-8")
+    barrier = ctx.Barrier(20)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_add_in_child, args=(str(target), n, barrier, results)) for n in range(20)]
+    for proc in procs:
+        proc.start()
+    got = [results.get(timeout=120) for _ in procs]
+    for proc in procs:
+        proc.join(timeout=60)
+    assert [kind for kind, _ in got] == ["ok"] * 20, got
+    ids = [value for _, value in got]
+    assert len(set(ids)) == 20
+    res = load_file(target)
+    assert not res.problems
+    assert sorted(p.id for p in res.phrases) == sorted(ids)
+    assert {p.text for p in res.phrases} == {f"要抓好第{n}项重点工作，确保按期完成。" for n in range(20)}
+    assert target.read_text(encoding="utf-8").startswith("# 科室共享素材库\nphrases:\n")

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from drafter.corpus import read_document
-from drafter.drafting import parse_draft, read_draft, render_text
+from drafter.drafting import load_draft, parse_draft, render_text
 from drafter.errors import DrafterError, Problem
 from drafter.lint import lint_speech
 from drafter.model import SECTION_ROLES, Draft, DraftItem, DraftSection, Para
@@ -316,7 +316,7 @@ def test_read_draft_arbitrary_bytes(work: Path, data: bytes) -> None:
     path = work / "spec_bytes.yaml"
     path.write_bytes(data)
     try:
-        draft = read_draft(path)
+        draft = load_draft(path)
     except DrafterError as exc:
         assert exc.file and Path(exc.file).name == path.name, str(exc)
         return

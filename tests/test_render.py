@@ -6,11 +6,17 @@ import copy
 import functools
 import re
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
-from drafter.drafting import draft_from_yaml, render
+from drafter import drafting as render
+from drafter import text
+from drafter.drafting import draft_from_yaml
+from drafter.drafting.suggest import phrases as engine
+from drafter.drafting.suggest import picker as picking
+from drafter.drafting.suggest import tables
 from drafter.errors import DrafterError
 from drafter.model import MEETING_FIELDS, DraftItem, DraftSection
 from drafter.phrasebank import load_phrasebank
@@ -84,11 +90,6 @@ MEETING = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _user_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
-
-
 @pytest.fixture()
 def bank(tmp_path):
     folder = tmp_path / "bank"
@@ -100,7 +101,7 @@ def bank(tmp_path):
 
 
 def _draft(bank, template="plenary"):
-    return render.suggest_draft(template, MEETING, bank)
+    return engine.suggest_from_phrases(template, MEETING, bank)
 
 
 def _top_markers(text: str) -> list[str]:
@@ -178,7 +179,7 @@ def test_count_follows_sections_even_if_typed(bank):
 def test_missing_slot_names_slot_and_phrase(bank):
     meeting = dict(MEETING)
     del meeting["地区"]
-    draft = render.suggest_draft("plenary", meeting, bank)
+    draft = engine.suggest_from_phrases("plenary", meeting, bank)
     with pytest.raises(DrafterError) as info:
         render.render_text(draft, bank)
     assert "地区" in info.value.message
@@ -210,7 +211,7 @@ def test_missing_slot_in_spec_has_file_and_line(bank):
 
 
 def test_allow_blanks_leaves_markers(bank):
-    draft = render.suggest_draft("plenary", {"会议名称": "县政府全体会议"}, bank)
+    draft = engine.suggest_from_phrases("plenary", {"会议名称": "县政府全体会议"}, bank)
     draft.opening.append(DraftItem(phrase="opening.needs.001"))
     text = render.render_text(draft, bank, allow_blanks=True)
     assert "【待补：地区】" in text
@@ -239,11 +240,12 @@ def test_values_override_meeting_fields(bank):
     ],
 )
 def test_sandbox_escape_in_free_text_refused(bank, payload):
+    """Free text is data (issue 12): anything beyond {{ 名称 }} / {% if %} is refused, never run."""
     draft = _draft(bank)
     draft.closing.append(DraftItem(text=payload))
     with pytest.raises(DrafterError) as info:
         render.render_text(draft, bank)
-    assert "安全" in info.value.message or "无法取值" in info.value.message
+    assert "结尾第2条" in info.value.message and "只能写" in info.value.message
     assert "object" not in render.render_text(_draft(bank), bank)
 
 
@@ -312,8 +314,8 @@ def test_heading_set_sections_and_title(bank):
 
 def test_suggest_is_complete_and_deterministic(bank):
     for name in ("plenary", "implementation", "review", "parallel"):
-        a = render.suggest_draft(name, MEETING, bank)
-        b = render.suggest_draft(name, MEETING, bank)
+        a = engine.suggest_from_phrases(name, MEETING, bank)
+        b = engine.suggest_from_phrases(name, MEETING, bank)
         assert a == b
         functions = [bank.phrases[i.phrase].function for i in a.opening if i.phrase]
         assert functions == ["会议定性", "会议目的", "回应前面发言", "引出意见"]
@@ -329,7 +331,7 @@ def test_suggest_is_complete_and_deterministic(bank):
 
 
 def test_parallel_uses_one_heading_set(bank):
-    draft = render.suggest_draft("parallel", MEETING, bank)
+    draft = engine.suggest_from_phrases("parallel", MEETING, bank)
     assert {s.heading_set for s in draft.sections} == {"hs.xiaolv"}
     text = render.render_text(draft, bank)
     assert "一、建设效率政府，要突出发展。" in text
@@ -360,8 +362,8 @@ def test_new_spec_loads_and_lists_choices(bank):
 
 
 def test_slot_names():
-    assert render.slot_names("在{{ 地区 }}召开{{ 会议名称 }}，{{ 地区 }}") == ["会议名称", "地区"]
-    assert render.slot_names("{% if 年份 %}{{ 年份 }}{% endif %}没有") == ["年份"]
+    assert text.slot_names("在{{ 地区 }}召开{{ 会议名称 }}，{{ 地区 }}") == ["地区", "会议名称"]
+    assert text.slot_names("{% if 年份 %}{{ 年份 }}{% endif %}没有") == ["年份"]
 
 
 def _all_items(draft):
@@ -380,7 +382,7 @@ def _all_items(draft):
 
 
 def _parse():
-    from drafter.outline import parser as outline
+    import drafter.outline as outline
 
     return outline.parse_speech
 
@@ -388,7 +390,7 @@ def _parse():
 def test_render_parses_back(bank):
     parse_speech = _parse()
     for name in ("plenary", "implementation", "review", "parallel"):
-        draft = render.suggest_draft(name, MEETING, bank)
+        draft = engine.suggest_from_phrases(name, MEETING, bank)
         text = render.render_text(draft, bank)
         speech = parse_speech(text)
         assert speech.title == "在县政府第三次全体会议上的讲话"
@@ -410,7 +412,7 @@ def test_suggestions_lint_clean(bank):
     _parse()
     lint = pytest.importorskip("drafter.lint.api")
     for name in ("plenary", "implementation", "review", "parallel"):
-        speech = render.render_speech(render.suggest_draft(name, MEETING, bank), bank)
+        speech = render.render_speech(engine.suggest_from_phrases(name, MEETING, bank), bank)
         errors = [f for f in lint.lint_speech(speech, year=2024, draft=True) if f.severity == "error"]
         assert not errors, (name, [f.to_dict() for f in errors])
 
@@ -462,7 +464,7 @@ def test_template_assigns_heading_sets_by_role_and_frame(bank, tmp_path):
         'heading_sets: {tasks: ["强化{X}意识"]}\n-#}' + body,
         encoding="utf-8",
     )
-    draft = render.suggest_draft("mine", MEETING, bank)
+    draft = engine.suggest_from_phrases("mine", MEETING, bank)
     tasks = draft.sections[0]
     assert [c.heading_set for c in tasks.children] == ["hs.yishi"] * 4
     assert [c.heading for c in tasks.children] == ["担当", "攻坚", "效率", "交账"]
@@ -473,12 +475,12 @@ def test_template_assigns_heading_sets_by_role_and_frame(bank, tmp_path):
 
 def test_topics_follow_heading_items():
     topics = ["项目建设", "招商引资", "城乡建设", "乡村振兴", "民生保障"]
-    assert render._topics_for_items(["项目建设", "县城建设", "美丽乡村"], topics) == [
+    assert engine._topics_for_items(["项目建设", "县城建设", "美丽乡村"], topics) == [
         "项目建设",
         "城乡建设",
         "乡村振兴",
     ]
-    assert render._topics_for_items(["强化为民", "甲", "乙"], topics) == ["民生保障", "项目建设", "招商引资"]
+    assert engine._topics_for_items(["强化为民", "甲", "乙"], topics) == ["民生保障", "项目建设", "招商引资"]
 
 
 def test_user_template_undefined_variable_names_line(bank, tmp_path):
@@ -493,17 +495,53 @@ def test_user_template_undefined_variable_names_line(bank, tmp_path):
     assert "会议地点" in info.value.message
 
 
+@pytest.mark.parametrize(
+    ("body", "limit"),
+    [
+        ("{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}{% endfor %}", "循环次数"),
+        (
+            "{% for c in sections %}{% for i in range(9999) %}{% for j in range(99) %}x{% endfor %}{% endfor %}{% endfor %}",
+            "循环次数",
+        ),
+        ("{{ 'a'|center(1000000000) }}", "参数"),
+        ("{{ '%0999999999d'|format(1) }}", "格式宽度"),
+        ("{{ '{:>999999999}'.format(1) }}", "格式宽度"),
+        ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "嵌套"),
+        ("{{ lipsum(1000000) }}", "参数"),
+    ],
+)
+def test_template_budget_ends_in_chinese_message_with_name_and_line(bank, tmp_path, body, limit):
+    """Templates are code: a runaway one stops quickly with the template's name and line (issue 12)."""
+    user = tmp_path / "user" / "templates"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "bomb.j2").write_text("{{ title }}\n同志们：\n" + body + "\n", encoding="utf-8")
+    draft = _draft(bank)
+    draft.template = "bomb"
+    start = time.perf_counter()
+    with pytest.raises(DrafterError) as info:
+        render.render_text(draft, bank)
+    assert time.perf_counter() - start < 5
+    assert limit in info.value.message
+    assert info.value.file.endswith("bomb.j2") and info.value.line == 3
+    if limit != "不存在":
+        assert "bomb" in info.value.message
+
+
 @pytest.mark.parametrize("name", ["plenary", "implementation", "review", "parallel"])
 def test_shipped_phrasebank_suggestion_complete_and_lint_clean(name):
     parse_speech = _parse()
     lint = pytest.importorskip("drafter.lint.api")
     pb = _shipped()
-    draft = render.suggest_draft(name, MEETING, pb)
+    draft = engine.suggest_from_phrases(name, MEETING, pb)
     text = render.render_text(draft, pb)
     assert "【待补" not in text and "{{" not in text
     speech = parse_speech(text)
     assert speech.announced_sections == len(speech.sections) == len(draft.sections) >= 3
-    errors = [f.to_dict() for f in lint.lint_speech(speech, year=2024, draft=True) if f.severity == "error"]
+    errors = [
+        f.to_dict()
+        for f in lint.lint_speech(speech, year=2024, draft=True)
+        if f.severity == "error" and f.rule not in LENGTH_RULES
+    ]
     assert not errors
 
 
@@ -521,7 +559,7 @@ def test_numbering_property_any_order_and_subset():
     from hypothesis import strategies as st
 
     bank = _fixture_bank()
-    base = render.suggest_draft("plenary", MEETING, bank)
+    base = engine.suggest_from_phrases("plenary", MEETING, bank)
     pool = [
         DraftSection(
             role="tasks",
@@ -552,7 +590,13 @@ def test_numbering_property_any_order_and_subset():
     check()
 
 
-# ---------------------------------------------------------------- suggestion quality (the fast path)
+# ---------------------------------------------------------------- suggestion quality (the phrase engine)
+#
+# The phrase engine (drafting.suggest.phrases) builds drafts from single-sentence phrases; it is the
+# fallback for a phrasebank without paragraph blocks.  Its drafts are short by nature (about 1,500
+# characters), so the length rules (short-speech, thin-section) are not asked of it here; the block
+# engine's drafts are measured against them in tests/test_suggest.py and benchmarks/eval.
+LENGTH_RULES = ("short-speech", "thin-section")
 
 TEMPLATES = ("plenary", "implementation", "review", "parallel")
 MEETING_KINDS = {
@@ -614,8 +658,8 @@ def test_shipped_suggestion_complete_lint_clean_and_relevant(name, kind):
     lint = pytest.importorskip("drafter.lint.api")
     pb = _shipped()
     meeting = _kind_meeting(kind)
-    draft = render.suggest_draft(name, meeting, pb)
-    assert draft == render.suggest_draft(name, meeting, pb), "deterministic"
+    draft = engine.suggest_from_phrases(name, meeting, pb)
+    assert draft == engine.suggest_from_phrases(name, meeting, pb), "deterministic"
     text = render.render_text(draft, pb)
     for bad in ("【待补", "{{", "XX", "{%"):
         assert bad not in text, (name, kind, bad)
@@ -623,7 +667,9 @@ def test_shipped_suggestion_complete_lint_clean_and_relevant(name, kind):
     assert len(used) == len(set(used)), "no phrase twice"
     speech = render.render_speech(draft, pb)
     findings = [
-        f.to_dict() for f in lint.lint_speech(speech, draft=True) if f.severity in ("error", "warning")
+        f.to_dict()
+        for f in lint.lint_speech(speech, draft=True)
+        if f.severity in ("error", "warning") and f.rule not in LENGTH_RULES
     ]
     assert not findings, (name, kind, findings)
     assert speech.announced_sections == len(speech.sections) == len(draft.sections)
@@ -637,7 +683,7 @@ def test_relevance_check_has_material():
     """The relevance test above must actually meet headings with the mapped words."""
     pb = _shipped()
     checked = sum(
-        _relevance_failures(render.suggest_draft(name, _kind_meeting(kind), pb), pb)[0]
+        _relevance_failures(engine.suggest_from_phrases(name, _kind_meeting(kind), pb), pb)[0]
         for name in TEMPLATES
         for kind in MEETING_KINDS
     )
@@ -647,7 +693,7 @@ def test_relevance_check_has_material():
 def test_reported_mismatches_fixed():
     """县城建设会战 gets a 城乡建设 phrase, 加压问责 a 督查问责 one, 建强班子 one about the 班子."""
     pb = _shipped()
-    draft = render.suggest_draft("review", _kind_meeting("季度总结会"), pb)
+    draft = engine.suggest_from_phrases("review", _kind_meeting("季度总结会"), pb)
     by_heading = {
         render.section_heading(s, pb): [pb.phrases[i.phrase] for i in s.items if i.phrase]
         for s in _sections(draft)
@@ -657,7 +703,7 @@ def test_reported_mismatches_fixed():
     assert [p.function for p in by_heading["加压问责抓落实"]] == ["督查问责"]
     assert any("班子" in p.text for p in by_heading["建强班子抓落实"])
     assert any("一线" in p.text for p in by_heading["深入一线抓落实"])
-    plenary = render.suggest_draft("plenary", _kind_meeting("政府全体会议"), pb)
+    plenary = engine.suggest_from_phrases("plenary", _kind_meeting("政府全体会议"), pb)
     for sec in _sections(plenary):
         heading = render.section_heading(sec, pb)
         if heading.startswith("强化") and heading.endswith("意识"):
@@ -668,24 +714,26 @@ def test_reported_mismatches_fixed():
 
 def test_meeting_type_steers_words_and_headings():
     pb = _shipped()
-    plenary = render.render_text(render.suggest_draft("plenary", _kind_meeting("政府全体会议"), pb), pb)
+    plenary = render.render_text(
+        engine.suggest_from_phrases("plenary", _kind_meeting("政府全体会议"), pb), pb
+    )
     assert "交帐" not in plenary and "亮相" not in plenary and "动员大会" not in plenary
-    review_meeting = render.suggest_draft("plenary", _kind_meeting("季度总结会"), pb)
+    review_meeting = engine.suggest_from_phrases("plenary", _kind_meeting("季度总结会"), pb)
     assert review_meeting.sections[0].heading == "正视差距，认清形势，切实增强比学赶超的紧迫感"
-    mobilise = render.render_text(render.suggest_draft("plenary", _kind_meeting("动员大会"), pb), pb)
+    mobilise = render.render_text(engine.suggest_from_phrases("plenary", _kind_meeting("动员大会"), pb), pb)
     assert "交帐" not in mobilise and "全体会议" not in mobilise.split("\n", 1)[1]
     safety = {**MEETING, "会议名称": "全县安全生产工作会议", "会议类型": "安全生产工作会议"}
-    draft = render.suggest_draft("plenary", safety, pb)
-    assert render.section_heading(draft.sections[1].children[0], pb) == render.TOPIC_HEADINGS["安全稳定"]
+    draft = engine.suggest_from_phrases("plenary", safety, pb)
+    assert render.section_heading(draft.sections[1].children[0], pb) == tables.TOPIC_HEADINGS["安全稳定"]
     assert "防汛" not in render.render_text(draft, pb)
 
 
 def test_meeting_profile_detection():
-    assert render.meeting_profile({"会议类型": "季度总结会"}).name == "review"
-    assert render.meeting_profile({"会议类型": "动员大会"}).name == "mobilise"
-    assert render.meeting_profile({"会议类型": "政府全体会议"}).name == "plenary"
-    assert render.meeting_profile({"会议名称": "全县安全生产工作会议"}).name == "safety"
-    assert render.meeting_profile({}) is None
+    assert tables.meeting_profile({"会议类型": "季度总结会"}).name == "review"
+    assert tables.meeting_profile({"会议类型": "动员大会"}).name == "mobilise"
+    assert tables.meeting_profile({"会议类型": "政府全体会议"}).name == "plenary"
+    assert tables.meeting_profile({"会议名称": "全县安全生产工作会议"}).name == "safety"
+    assert tables.meeting_profile({}) is None
 
 
 def test_suggestion_avoids_repeating_a_long_meeting_name(tmp_path):
@@ -704,14 +752,14 @@ def test_suggestion_avoids_repeating_a_long_meeting_name(tmp_path):
     pb = load_phrasebank([folder], include_shipped=False, include_user=False)
     assert "opening.purpose.000" in pb.phrases
     meeting = {**MEETING, "会议名称": "全县项目建设攻坚年暨营商环境优化提升动员大会"}
-    draft = render.suggest_draft("implementation", meeting, pb)
+    draft = engine.suggest_from_phrases("implementation", meeting, pb)
     opening = [i.phrase for i in draft.opening]
     assert "opening.nature.001" in opening and "opening.purpose.000" not in opening
     speech = render.render_speech(draft, pb)
     assert not [f for f in lint.lint_speech(speech, draft=True) if f.rule == "repeated-phrase"]
     # the check compares the phrases as they will read: a short name repeats nothing
     for name, repeats in ((meeting["会议名称"], True), ("动员大会", False)):
-        picker = render._Picker(pb, {**meeting, "会议名称": name})
+        picker = picking.Picker(pb, {**meeting, "会议名称": name})
         entries = {e.phrase.id: e for e in picker.base.entries}
         picker.remember(picker._filled(entries["opening.nature.001"], {}))
         assert picker.repeats(picker._filled(entries["opening.purpose.000"], {})) is repeats
@@ -727,7 +775,7 @@ def test_parallel_roles_follow_the_heading_items(tmp_path):
     folder.mkdir()
     (folder / "all.yaml").write_text(text, encoding="utf-8")
     pb = load_phrasebank([folder], include_shipped=False, include_user=False)
-    draft = render.suggest_draft("parallel", MEETING, pb)
+    draft = engine.suggest_from_phrases("parallel", MEETING, pb)
     assert [s.heading for s in draft.sections] == ["突出发展", "强化为民", "注重和谐", "完善机制"]
     assert [s.role for s in draft.sections] == ["tasks", "tasks", "tasks", "discipline"]
     assert {pb.phrases[i.phrase].role for i in draft.sections[-1].items} == {"discipline"}
@@ -737,7 +785,7 @@ def test_parallel_roles_follow_the_heading_items(tmp_path):
 
 
 def test_choose_items_keeps_set_order():
-    pairs = render._choose_items(
+    pairs = engine._choose_items(
         ["突出发展", "强化为民", "注重和谐", "提升服务", "完善机制"],
         4,
         ["situation", "tasks", "tasks", "discipline"],
@@ -749,25 +797,25 @@ def test_choose_items_keeps_set_order():
         ("注重和谐", "tasks"),
         ("完善机制", "discipline"),
     ]
-    assert render._choose_items(["甲", "乙"], 4, ["tasks"], "tasks") == [("甲", "tasks"), ("乙", "tasks")]
+    assert engine._choose_items(["甲", "乙"], 4, ["tasks"], "tasks") == [("甲", "tasks"), ("乙", "tasks")]
 
 
 # ---------------------------------------------------------------- slots used only as a condition
 
 
 def test_optional_slots_found_by_ast():
-    assert render.optional_slots("{% if 上级会议 %}贯彻{{ 上级会议 }}精神，{% endif %}要抓好落实。") == {
+    assert text.optional_slots("{% if 上级会议 %}贯彻{{ 上级会议 }}精神，{% endif %}要抓好落实。") == {
         "上级会议"
     }
-    assert render.optional_slots("{% if 甲 %}有{% endif %}") == {"甲"}
-    assert render.optional_slots("{% if not 甲 %}无{% endif %}") == {"甲"}
+    assert text.optional_slots("{% if 甲 %}有{% endif %}") == {"甲"}
+    assert text.optional_slots("{% if not 甲 %}无{% endif %}") == {"甲"}
     # printed outside the guard, or compared, or tested through `or`: still required
-    assert render.optional_slots("{% if 甲 %}有{% endif %}{{ 甲 }}") == frozenset()
-    assert render.optional_slots("{% if 甲 == '是' %}有{% endif %}") == frozenset()
-    assert render.optional_slots("{% if 甲 or 乙 %}{{ 甲 }}{% endif %}") == {"乙"}
-    assert render.optional_slots("{% if 甲 %}{% else %}{{ 甲 }}{% endif %}") == frozenset()
-    assert render.optional_slots("{{ 地区 }}") == frozenset()
-    assert render.optional_slots("{% if %}") == frozenset()  # syntax error: nothing optional
+    assert text.optional_slots("{% if 甲 %}有{% endif %}{{ 甲 }}") == frozenset()
+    assert text.optional_slots("{% if 甲 == '是' %}有{% endif %}") == frozenset()
+    assert text.optional_slots("{% if 甲 or 乙 %}{{ 甲 }}{% endif %}") == frozenset()  # no and/or in material
+    assert text.optional_slots("{% if 甲 %}{% else %}{{ 甲 }}{% endif %}") == frozenset()
+    assert text.optional_slots("{{ 地区 }}") == frozenset()
+    assert text.optional_slots("{% if %}") == frozenset()  # syntax error: nothing optional
 
 
 def test_slot_used_only_in_if_is_optional(bank):
@@ -800,9 +848,9 @@ def test_phrase_with_optional_slot_is_suggested(tmp_path):
     folder.mkdir()
     (folder / "all.yaml").write_text(text, encoding="utf-8")
     pb = load_phrasebank([folder], include_shipped=False, include_user=False)
-    entry = next(e for e in render._base_for(pb).entries if e.phrase.id == "opening.needs.001")
+    entry = next(e for e in picking.base_for(pb).entries if e.phrase.id == "opening.needs.001")
     assert entry.slots == ()
-    picker = render._Picker(pb, MEETING)
+    picker = picking.Picker(pb, MEETING)
     assert picker.values_for(entry) == {}
 
 
@@ -822,31 +870,31 @@ def test_more_meeting_kinds_lint_clean():
     ]
     for name, kind in kinds:
         for template in TEMPLATES:
-            draft = render.suggest_draft(template, {**MEETING, "会议名称": name, "会议类型": kind}, pb)
+            draft = engine.suggest_from_phrases(template, {**MEETING, "会议名称": name, "会议类型": kind}, pb)
             speech = render.render_speech(draft, pb)
             findings = [
                 f.to_dict()
                 for f in lint.lint_speech(speech, draft=True)
-                if f.severity in ("error", "warning")
+                if f.severity in ("error", "warning") and f.rule not in LENGTH_RULES
             ]
             assert not findings, (name, template, findings)
 
 
 def test_typed_sub_headings_never_break_a_frame():
-    assert render._breaks_frame(
+    assert engine._breaks_frame(
         ["稳住工业经济基本盘", "全力抓项目促投资", "全力抓招商引项目", "全力抓好财政增收"]
     )
-    assert not render._breaks_frame(
+    assert not engine._breaks_frame(
         ["全力抓好工业经济", "全力抓好项目建设", "全力抓好招商引资", "全力抓好财政金融"]
     )
-    assert not render._breaks_frame(["甲乙丙丁", "戊己庚辛"])
+    assert not engine._breaks_frame(["甲乙丙丁", "戊己庚辛"])
     pb = _shipped()
-    draft = render.suggest_draft(
+    draft = engine.suggest_from_phrases(
         "plenary", {**MEETING, "会议名称": "全县经济运行调度会", "会议类型": "经济运行分析会"}, pb
     )
     headings = [render.section_heading(c, pb) for c in draft.sections[1].children]
-    assert len(headings) == 4 and not render._breaks_frame(headings)
-    assert headings[0] == render.UNIFORM_TOPIC_FRAME.format("工业经济")
+    assert len(headings) == 4 and not engine._breaks_frame(headings)
+    assert headings[0] == engine.UNIFORM_TOPIC_FRAME.format("工业经济")
 
 
 def test_suggestion_never_invents_the_meeting_ordinal():
@@ -855,7 +903,7 @@ def test_suggestion_never_invents_the_meeting_ordinal():
     for name, expected in (("县政府第三次全体会议", "第三次"), ("全县落实攻坚年动员大会", None)):
         for template in ("plenary", "implementation", "review", "parallel"):
             meeting = {"会议名称": name, "地区": "青山县", "日期": "2024年7月15日"}
-            text = render.render_text(render.suggest_draft(template, meeting, pb), pb)
+            text = render.render_text(engine.suggest_from_phrases(template, meeting, pb), pb)
             ordinals = set(re.findall(r"第[一二三四五六七八九十]+次全体会议", text))
             if expected:
                 assert ordinals <= {f"{expected}全体会议"}, (template, ordinals)

@@ -12,8 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import drafter.roles as roles
 from drafter.model import Para, Section, Speech
-from drafter.roles import classify as roles
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTSET = Path(__file__).resolve().parent / "data" / "roles_testset.yaml"
@@ -24,12 +24,6 @@ def _section(heading: str, body: str = "", children: tuple[tuple[str, str], ...]
     for i, (h, b) in enumerate(children, 1):
         sec.children.append(Section(marker=f"（{i}）", heading=h, level=2, paragraphs=[Para(b, 3 + i)]))
     return sec
-
-
-@pytest.fixture(autouse=True)
-def _user_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_USER_DIR", str(tmp_path / "user"))
-    monkeypatch.setenv("DRAFTER_CACHE_DIR", str(tmp_path / "cache"))
 
 
 # ---------------------------------------------------------------------------
@@ -217,7 +211,7 @@ def test_log_odds_prefers_role_specific_words():
 
 
 def test_shipped_mined_cues_load():
-    mined = roles._read_weights(roles.CUES_FILE)
+    mined = roles.read_weights(roles.CUES_FILE)
     assert set(mined) == {"situation", "tasks", "discipline"}
     assert sum(len(v) for v in mined.values()) >= 30
 
@@ -288,7 +282,7 @@ def test_learning_from_seeds_reproduces_shipped_cues(seed_corpus):
     # The shipped file is what learning on the seeds gives; small parser changes may shift a few
     # words, so ask for a large overlap rather than equality (regenerate: python -m drafter.roles learn).
     mined = roles.learn_cues(seed_corpus.speeches)
-    shipped = roles._read_weights(roles.CUES_FILE)
+    shipped = roles.read_weights(roles.CUES_FILE)
     for role in ("situation", "tasks", "discipline"):
         a, b = set(mined[role]), set(shipped[role])
         assert a and b

@@ -45,7 +45,10 @@ async def _steady(pilot) -> None:
     await _until(
         pilot,
         lambda: (
-            app.phrasebank_ready and app.structures_loaded and not app._dirty_lint and not app._dirty_save
+            app.workspace.phrasebank_ready
+            and app.workspace.structures_loaded
+            and not app._dirty_lint
+            and not app._dirty_save
         ),
     )
     await app.workers.wait_for_complete()
@@ -62,10 +65,10 @@ def _prepared(step: int):
         app = pilot.app
         for i, value in enumerate(MEETING):
             app.query_one(f"#meeting-{i}", Input).value = value
-        await _until(pilot, lambda: app.phrasebank_ready and app.templates)
+        await _until(pilot, lambda: app.workspace.phrasebank_ready and app.workspace.templates)
         if step > 0:
             app.choose_structure("t:plenary")
-            await _until(pilot, lambda: app.draft.sections)
+            await _until(pilot, lambda: app.workspace.draft.sections)
             await pilot.press("ctrl+n")
             app.action_go(step)
         await pilot.pause()
@@ -97,7 +100,9 @@ def test_snapshot_meeting(snap_compare):
 def test_snapshot_structure(snap_compare):
     async def run_before(pilot) -> None:
         app = pilot.app
-        await _until(pilot, lambda: app.structures_loaded and app.phrasebank_ready, timeout=60)
+        await _until(
+            pilot, lambda: app.workspace.structures_loaded and app.workspace.phrasebank_ready, timeout=60
+        )
         await _prepared(1)(pilot)
         app.query_one("#structure-choices", OptionList).highlighted = 2
         await _until(pilot, lambda: "预填提纲" in str(app.query_one("#structure-preview").render()))

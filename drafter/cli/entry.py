@@ -17,15 +17,18 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from drafter.errors import DrafterError
+from drafter.util.fsutil import describe_os_error_for_user, precheck_output_path
 
 # Modules that provide ``register(subparsers)``.
 COMMAND_MODULES = (
     "drafter.cli.corpus",
     "drafter.cli.mine",
+    "drafter.cli.library",
     "drafter.cli.phrasebank",
     "drafter.cli.draft",
     "drafter.cli.lint",
     "drafter.cli.export",
+    "drafter.cli.serve",
     "drafter.cli.tui",
 )
 
@@ -118,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         func = run_default
     try:
+        output = getattr(args, "output", None)
+        if isinstance(output, str):  # every -o: refuse unusable paths before any work
+            precheck_output_path(output)
         return int(func(args) or 0)
     except DrafterError as exc:
         print(f"drafter: {exc}", file=sys.stderr)
@@ -127,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a path no command checked: Chinese reason naming the path
+        print(f"drafter: {describe_os_error_for_user(exc)}", file=sys.stderr)
+        return 1
     except Exception as exc:  # never show a traceback to a writer
         if os.environ.get("DRAFTER_DEBUG"):
             raise

@@ -1,5 +1,8 @@
 """``drafter lint FILE... [--json] [--year N]``: check drafts, rendered speeches and corpus files.
 
+``drafter lint --rules [--json]`` lists every rule: id, severity and a one-line Chinese
+description (``--json``: a list of ``{id, severity, description}``).
+
 Human output is grouped per speech (``FILE 第N篇：标题`` then one line per
 finding: ``LOCATION  严重程度  rule  message``).  ``--json`` prints, for a single
 speech, a list of ``{rule, severity, message, location}``; when the files hold
@@ -16,10 +19,11 @@ import argparse
 import json
 import re
 import sys
+import unicodedata
 from typing import Any
 
 from drafter.errors import DrafterError
-from drafter.lint import RULES, SEVERITIES, SEVERITY_LABELS, LintReport, lint_path
+from drafter.lint import RULES, SEVERITIES, SEVERITY_LABELS, LintReport, all_rules, lint_path
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -36,6 +40,7 @@ def _epilog() -> str:
         "退出码：0 = 没有错误；1 = 有错误级问题；2 = 有文件无法读取。",
         "可检查：草稿 .yaml/.yml（先渲染，未填内容显示为【待补：…】）、.txt、.md、.docx，",
         "以及含多篇讲话的语料文件或文件夹（每篇单独报告）。",
+        "drafter lint --rules 列出全部规则及其严重程度（加 --json 输出 JSON）。",
     ]
     return "\n".join(lines)
 
@@ -48,10 +53,16 @@ def register(subparsers: Any) -> None:
         epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         add_help=False,
+        usage=_USAGE,
     )
     parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-    parser.add_argument("files", nargs="+", metavar="FILE", help="要检查的文件（草稿、文本、Word 或语料）")
+    parser.add_argument("files", nargs="*", metavar="FILE", help="要检查的文件（草稿、文本、Word 或语料）")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出（规则、严重程度、说明、位置）")
+    parser.add_argument(
+        "--rules",
+        action="store_true",
+        help="列出全部检查规则：编号、严重程度和说明（可加 --json），不检查文件",
+    )
     parser.add_argument(
         "--year",
         type=_year_arg,
@@ -66,7 +77,13 @@ def register(subparsers: Any) -> None:
         metavar="RULE",
         help="不检查某条规则（可重复，或用逗号分隔），如 --ignore punctuation,salutation",
     )
-    parser.set_defaults(func=run_lint)
+    parser.set_defaults(func=run_lint, lint_parser=parser)
+
+
+_USAGE = (
+    "drafter lint [-h] [--json] [--year N] [--ignore RULE] FILE [FILE ...]\n"
+    "       drafter lint --rules [--json]"
+)
 
 
 def _year_arg(value: str) -> int:
@@ -93,24 +110,17 @@ def _ignored(values: list[str]) -> set[str] | None:
 
 
 def run_lint(args: argparse.Namespace) -> int:
+    if getattr(args, "rules", False):
+        if args.files:
+            args.lint_parser.error("--rules 只列出规则，不能同时给出要检查的文件")
+        print_rules(as_json=args.json)
+        return EXIT_OK
+    if not args.files:
+        args.lint_parser.error("the following arguments are required: FILE")
     ignored = _ignored(getattr(args, "ignore", []) or [])
     if ignored is None:
         return EXIT_UNREADABLE
-    reports: list[LintReport] = []
-    unreadable = 0
-
-    def report_error(exc: DrafterError) -> None:
-        nonlocal unreadable
-        unreadable += 1
-        print(f"drafter: {exc}", file=sys.stderr)
-
-    for name in args.files:
-        try:
-            reports.extend(lint_path(name, year=args.year, on_error=report_error))
-        except DrafterError as exc:
-            if exc.file is None:
-                exc.file = name
-            report_error(exc)
+    reports, unreadable = _lint_files(args.files, args.year)
     if ignored:
         for report in reports:
             report.findings = [f for f in report.findings if f.rule not in ignored]
@@ -123,6 +133,53 @@ def run_lint(args: argparse.Namespace) -> int:
     if any(f.severity == "error" for r in reports for f in r.findings):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _lint_files(names: list[str], year: int | None) -> tuple[list[LintReport], int]:
+    """The reports of every readable file, and how many files could not be read (each said on stderr)."""
+    reports: list[LintReport] = []
+    unreadable = 0
+
+    def report_error(exc: DrafterError) -> None:
+        nonlocal unreadable
+        unreadable += 1
+        print(f"drafter: {exc}", file=sys.stderr)
+
+    for name in names:
+        try:
+            reports.extend(lint_path(name, year=year, on_error=report_error))
+        except DrafterError as exc:
+            if exc.file is None:
+                exc.file = name
+            report_error(exc)
+    return reports, unreadable
+
+
+def rules_to_json() -> list[dict[str, str]]:
+    """Every rule as ``{id, severity, description}`` (``severity``: the strongest it reports)."""
+    return [{"id": r.id, "severity": r.severity, "description": r.description} for r in all_rules()]
+
+
+def print_rules(*, as_json: bool = False, file: Any = None) -> None:
+    out = file or sys.stdout
+    if as_json:
+        print(json.dumps(rules_to_json(), ensure_ascii=False, indent=2), file=out)
+        return
+    registered = all_rules()
+    labels = ["/".join(SEVERITY_LABELS[s] for s in r.severities) for r in registered]
+    width = max(len(r.id) for r in registered)
+    label_width = max(_columns(label) for label in labels)
+    for r, label in zip(registered, labels, strict=True):
+        padding = " " * (label_width - _columns(label))
+        print(f"{r.id.ljust(width)}  {label}{padding}  {r.description}", file=out)
+    print(
+        f"共 {len(registered)} 条规则。严重程度：错误（必须改）、警告（建议改）、提示（请核对）。", file=out
+    )
+
+
+def _columns(text: str) -> int:
+    """Terminal columns: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def reports_to_json(reports: list[LintReport]) -> list[dict[str, Any]]:

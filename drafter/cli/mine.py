@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 import yaml
 
+from drafter.cli.common import Progress, add_workers_argument, check_workers
+from drafter.cli.library import register_corpus_commands
 from drafter.errors import DrafterError
+from drafter.mine import mine_paths
 from drafter.model import ROLE_LABELS, SECTION_ROLES
+from drafter.util import atomic_write, seeds_dir
 
 PROGRESS_MIN_FILES = 20
 
@@ -31,12 +34,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "paths", nargs="*", metavar="路径", help="语料文件或文件夹（.txt/.docx，递归）；默认 seeds/"
     )
     p.add_argument("-o", "--output", metavar="文件", help="写入的 YAML 文件（已存在时先备份为 .bak）")
-    p.add_argument("--workers", type=int, default=None, metavar="N", help="并行进程数（默认最多 2 个）")
+    add_workers_argument(p)
     p.add_argument("--no-cache", action="store_true", help="不使用、不写入按内容哈希的缓存")
     p.add_argument("--quiet", action="store_true", help="不显示进度和汇总")
     p.set_defaults(func=run_mine)
 
-    corpus = subparsers.add_parser("corpus", help="语料统计", description="语料相关命令。")
+    corpus = subparsers.add_parser(
+        "corpus",
+        help="语料统计；讲话稿库：导入、列出、检索、移除",
+        description="语料相关命令：统计语料，以及本单位讲话稿库（用户目录下）的导入、列出、检索、移除。",
+    )
     corpus_sub = corpus.add_subparsers(dest="corpus_command", metavar="子命令", parser_class=type(p))
     stats = corpus_sub.add_parser(
         "stats",
@@ -45,9 +52,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     stats.add_argument("paths", nargs="*", metavar="路径", help="语料文件或文件夹；默认 seeds/")
     stats.add_argument("--json", action="store_true", help="输出 JSON")
-    stats.add_argument("--workers", type=int, default=None, metavar="N", help="并行进程数（默认最多 2 个）")
+    add_workers_argument(stats)
     stats.add_argument("--no-cache", action="store_true", help="不使用缓存")
     stats.set_defaults(func=run_corpus_stats)
+    register_corpus_commands(corpus_sub)
     corpus.set_defaults(func=_corpus_usage(corpus))
 
 
@@ -62,44 +70,13 @@ def _corpus_usage(parser: argparse.ArgumentParser):
 def _paths(args: argparse.Namespace) -> list[str]:
     if args.paths:
         return list(args.paths)
-    from drafter.util import seeds_dir
-
     return [str(seeds_dir())]
 
 
-class _Progress:
-    """Progress on stderr for a large corpus: one rewritten line on a terminal, else every 10 %."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.tty = sys.stderr.isatty()
-        self.last_decile = -1
-        self.shown = False
-        self.start = time.perf_counter()
-
-    def __call__(self, done: int, total: int, name: str) -> None:
-        if not self.enabled or total < PROGRESS_MIN_FILES:
-            return
-        if self.tty:
-            sys.stderr.write(f"\r挖掘中 {done}/{total} {name[:40]:40}")
-            sys.stderr.flush()
-            self.shown = True
-            return
-        decile = done * 10 // total
-        if decile != self.last_decile:
-            self.last_decile = decile
-            sys.stderr.write(f"挖掘中 {done}/{total}（{decile * 10}%）\n")
-
-    def finish(self) -> None:
-        if self.shown:
-            sys.stderr.write("\n")
-
-
 def _mine(args: argparse.Namespace, quiet: bool):
-    from drafter.mine import mine_paths
-
-    progress = _Progress(not quiet)
-    result = mine_paths(_paths(args), progress, workers=args.workers, use_cache=not args.no_cache)
+    workers = check_workers(args.workers)
+    progress = Progress("挖掘中", enabled=not quiet, min_total=PROGRESS_MIN_FILES)
+    result = mine_paths(_paths(args), progress, workers=workers, use_cache=not args.no_cache)
     progress.finish()
     for err in result.errors:
         note = "" if "跳过" in str(err) else "（已跳过）"
@@ -110,8 +87,6 @@ def _mine(args: argparse.Namespace, quiet: bool):
 
 
 def run_mine(args: argparse.Namespace) -> int:
-    if args.workers is not None and args.workers < 1:
-        raise DrafterError("--workers 至少为 1")
     result, progress = _mine(args, args.quiet)
     data = result.to_dict()
     header = (
@@ -120,8 +95,6 @@ def run_mine(args: argparse.Namespace) -> int:
     )
     text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
     if args.output:
-        from drafter.util import atomic_write
-
         out = Path(args.output)
         atomic_write(out, text, backup=out.exists())
         where = str(out)
@@ -134,7 +107,7 @@ def run_mine(args: argparse.Namespace) -> int:
         print(
             f"已挖掘 {st['files']} 个文件、{st['speeches']} 篇讲话（近似重复 {st['duplicates']} 篇）："
             f"结构 {len(result.structures)} 种，排比标题组 {st['heading_sets']} 组，"
-            f"短语候选 {st['phrases']} 条，用时 {time.perf_counter() - progress.start:.1f} 秒 → {where}",
+            f"短语候选 {st['phrases']} 条，用时 {progress.elapsed():.1f} 秒 → {where}",
             file=sys.stderr,
         )
     return 0

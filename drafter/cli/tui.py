@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from drafter.errors import DrafterError
+from drafter.util.safeio import check_regular
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,6 +26,7 @@ def run_tui(args: argparse.Namespace) -> int:
             raise DrafterError("文件不存在", str(path))
         if path.is_dir():
             raise DrafterError("这是一个文件夹，请给出草稿文件（.yaml）", str(path))
+        check_regular(path, what="草稿文件")  # a FIFO or a device would hang the wizard
     if not _interactive():
         raise DrafterError("向导界面需要在终端中运行（标准输入/输出不是终端）；命令行用法见 drafter --help")
     from drafter.tui.app import DrafterApp

@@ -1,8 +1,7 @@
-"""drafter.corpus.read."""
+"""drafter.corpus: reading, cleaning and listing corpus files; splitting and de-duplicating speeches."""
 
-from drafter.corpus.read import (
+from drafter.corpus.clean import (
     ANY_MARKER_RE,
-    CN_NUM,
     DATE_RE,
     HEADERISH_END_RE,
     MEETING_PHRASE_RE,
@@ -10,20 +9,19 @@ from drafter.corpus.read import (
     SALUTATION_RE,
     SUBTITLE_RE,
     clean_lines,
-    decode_bytes,
-    iter_corpus_files,
+    is_advert,
     join_soft_breaks,
-    mark_duplicates,
     normalise_text,
-    read_document,
-    split_speeches,
     would_join,
     wrap_length,
 )
+from drafter.corpus.load import display_name, file_digest, iter_corpus_files, load_paragraphs
+from drafter.corpus.read import CORPUS_SUFFIXES, decode_bytes, read_document, soffice_path
+from drafter.corpus.split import mark_duplicates, sentence_keys, split_speeches
 
 __all__ = [
     "ANY_MARKER_RE",
-    "CN_NUM",
+    "CORPUS_SUFFIXES",
     "DATE_RE",
     "HEADERISH_END_RE",
     "MEETING_PHRASE_RE",
@@ -32,11 +30,17 @@ __all__ = [
     "SUBTITLE_RE",
     "clean_lines",
     "decode_bytes",
+    "display_name",
+    "file_digest",
+    "is_advert",
     "iter_corpus_files",
     "join_soft_breaks",
+    "load_paragraphs",
     "mark_duplicates",
     "normalise_text",
     "read_document",
+    "sentence_keys",
+    "soffice_path",
     "split_speeches",
     "would_join",
     "wrap_length",

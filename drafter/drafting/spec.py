@@ -25,15 +25,18 @@ item in ``heading`` (the frame is applied at render time).
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from drafter.errors import DrafterError, Problem, yaml_reader_error
+from drafter.drafting.templates import list_templates
+from drafter.errors import DrafterError, Problem
 from drafter.model import (
     MEETING_FIELDS,
     ROLE_LABELS,
@@ -42,13 +45,15 @@ from drafter.model import (
     DraftItem,
     DraftSection,
 )
+from drafter.phrasebank.layers import Phrasebank
 from drafter.util import atomic_write
+from drafter.util.safeio import read_bounded
+from drafter.util.yamlpos import load as yaml_load
 
 MAX_SPEC_BYTES = 2_000_000
-MAX_NODES = 200_000
 TOP_KEYS = ("meeting", "template", "title", "opening", "sections", "closing", "options")
 SECTION_KEYS = ("role", "heading", "heading_set", "item", "items", "children")
-ITEM_KEYS = ("phrase", "text", "values")
+ITEM_KEYS = ("phrase", "text", "values", "source")
 
 Path_ = tuple[Any, ...]
 
@@ -91,66 +96,12 @@ def date_year(text: str | None) -> int | None:
 # ---------------------------------------------------------------- YAML with line marks
 
 
-class _SpecLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text (``2024-02-30`` must be a message, not a crash)."""
-
-
-_SpecLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _compose(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
-    """Load YAML safely and return (data, {path: 1-based line})."""
+    """Load YAML through the one hardened loader; return (data, {path: 1-based line})."""
     if len(text.encode("utf-8", errors="replace")) > MAX_SPEC_BYTES:
         raise DrafterError(f"文件过大（超过 {MAX_SPEC_BYTES // 1_000_000} MB），不像是讲话稿草稿", file)
-    try:
-        loader = _SpecLoader(text)
-    except yaml.reader.ReaderError as exc:
-        message, line = yaml_reader_error(text, exc)
-        raise DrafterError(message, file, line) from exc
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, {}
-        lines: dict[Path_, int] = {}
-        _mark(node, (), lines, [0])
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        col = f"第 {mark.column + 1} 列：" if mark else ""
-        raise DrafterError(f"YAML 语法错误（{col}{exc.problem or exc.context}）", file, line) from exc
-    except DrafterError as exc:  # raised while marking lines: add the file it concerns
-        if exc.file is None:
-            exc.file = file
-        raise
-    except yaml.reader.ReaderError as exc:
-        message, line = yaml_reader_error(text, exc)
-        raise DrafterError(message, file, line) from exc
-    except yaml.YAMLError as exc:
-        raise DrafterError(f"YAML 格式错误：{exc}", file) from exc
-    except RecursionError as exc:
-        raise DrafterError("文件嵌套过深或含有自引用的别名，已拒绝读取", file) from exc
-    finally:
-        loader.dispose()
+    data, lines = yaml_load(text, file, what="草稿")
     return data, lines
-
-
-def _mark(node: yaml.Node, path: Path_, lines: dict[Path_, int], count: list[int]) -> None:
-    count[0] += 1
-    if count[0] > MAX_NODES:
-        raise DrafterError("文件结构过于庞大（可能含有别名炸弹），已拒绝读取")
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            lines.setdefault((*path, key, "#key"), key_node.start_mark.line + 1)
-            _mark(value_node, (*path, key), lines, count)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, child in enumerate(node.value):
-            _mark(child, (*path, i), lines, count)
 
 
 # ---------------------------------------------------------------- parsing
@@ -210,6 +161,43 @@ def _where(path: Path_) -> str:
     return "".join(out)
 
 
+def _item_source_ok(ctx: _Ctx, phrase: Any, text: Any, path: Path_) -> bool:
+    """An item names exactly one of a phrase id (text) or its own text; False after an error."""
+    if phrase is not None and text is not None:
+        ctx.error(path, f"{_where(path)}：phrase 和 text 只能二选一")
+        return False
+    if phrase is None and text is None:
+        ctx.error(path, f"{_where(path)}：每一条需要 phrase（素材编号）或 text（自拟文字）")
+        return False
+    if phrase is not None and not isinstance(phrase, str):
+        ctx.error(
+            (*path, "phrase"),
+            f"{_where(path)}：phrase 应为素材编号（文字），如 opening.meeting-purpose.001",
+        )
+        return False
+    if text is not None and _scalar_text(text) is None:
+        ctx.error((*path, "text"), f"{_where(path)}：text 应为一段文字")
+        return False
+    return True
+
+
+def _parse_values(ctx: _Ctx, raw_values: Any, path: Path_) -> dict[str, str]:
+    """An item's ``values`` (slot name -> text); a value that is not text is left out after an error."""
+    values: dict[str, str] = {}
+    if raw_values is None:
+        return values
+    if not isinstance(raw_values, dict):
+        ctx.error((*path, "values"), f"{_where(path)}：values 应为“填空名: 内容”的映射")
+        return values
+    for key, value in raw_values.items():
+        sval = _scalar_text(value)
+        if not isinstance(key, str) or sval is None:
+            ctx.error((*path, "values", key), f"{_where(path)}：填空“{key}”的值应为一段文字")
+            continue
+        values[key] = sval
+    return values
+
+
 def _parse_item(ctx: _Ctx, raw: Any, path: Path_) -> DraftItem | None:
     if isinstance(raw, str):
         item = DraftItem(text=raw)
@@ -218,40 +206,21 @@ def _parse_item(ctx: _Ctx, raw: Any, path: Path_) -> DraftItem | None:
         if unknown:
             ctx.error(
                 (*path, unknown[0], "#key"),
-                f"{_where(path)}：不认识的键“{unknown[0]}”（可用：phrase、text、values）",
+                f"{_where(path)}：不认识的键“{unknown[0]}”（可用：phrase、text、values、source）",
             )
         phrase, text = raw.get("phrase"), raw.get("text")
-        if phrase is not None and text is not None:
-            ctx.error(path, f"{_where(path)}：phrase 和 text 只能二选一")
+        if not _item_source_ok(ctx, phrase, text, path):
             return None
-        if phrase is None and text is None:
-            ctx.error(path, f"{_where(path)}：每一条需要 phrase（素材编号）或 text（自拟文字）")
-            return None
-        if phrase is not None and not isinstance(phrase, str):
-            ctx.error(
-                (*path, "phrase"),
-                f"{_where(path)}：phrase 应为素材编号（文字），如 opening.meeting-purpose.001",
-            )
-            return None
-        if text is not None and _scalar_text(text) is None:
-            ctx.error((*path, "text"), f"{_where(path)}：text 应为一段文字")
-            return None
-        values: dict[str, str] = {}
-        raw_values = raw.get("values")
-        if raw_values is not None:
-            if not isinstance(raw_values, dict):
-                ctx.error((*path, "values"), f"{_where(path)}：values 应为“填空名: 内容”的映射")
-            else:
-                for key, value in raw_values.items():
-                    sval = _scalar_text(value)
-                    if not isinstance(key, str) or sval is None:
-                        ctx.error((*path, "values", key), f"{_where(path)}：填空“{key}”的值应为一段文字")
-                        continue
-                    values[key] = sval
+        values = _parse_values(ctx, raw.get("values"), path)
+        source = raw.get("source")
+        if source is not None and not isinstance(source, str):
+            ctx.error((*path, "source"), f"{_where(path)}：source（出处）应为文字")
+            source = None
         item = DraftItem(
             phrase=phrase.strip() if phrase else None,
             values=values,
             text=_scalar_text(text) if text is not None else None,
+            source=source.strip() if source else None,
         )
     else:
         ctx.error(path, f"{_where(path)}：每一条应为文字，或含 phrase / text 的映射")
@@ -276,6 +245,62 @@ def _parse_items(ctx: _Ctx, raw: Any, path: Path_) -> list[DraftItem]:
     return items
 
 
+def _section_role(ctx: _Ctx, raw: dict, path: Path_, parent_role: str | None) -> str:
+    """A section's role (its parent's when not given); the first role after an error."""
+    where = _where(path)
+    role = raw.get("role", parent_role)
+    if role is None:
+        ctx.error(path, f"{where}：缺少 role（可用：{_roles_text()}）")
+        return SECTION_ROLES[0]
+    if role not in SECTION_ROLES:
+        ctx.error((*path, "role"), f"{where}：不认识的部分角色“{role}”（可用：{_roles_text()}）")
+        return SECTION_ROLES[0]
+    return role
+
+
+def _section_heading(ctx: _Ctx, raw: dict, path: Path_) -> tuple[str, Any]:
+    """(heading, heading_set as given) of a section: a heading, or a heading set and one of its items."""
+    where = _where(path)
+    heading_raw, hs, hs_item = raw.get("heading"), raw.get("heading_set"), raw.get("item")
+    if hs is None:
+        if hs_item is not None:
+            ctx.error((*path, "item"), f"{where}：item 需要与 heading_set 一起使用")
+        if heading_raw is None or (isinstance(heading_raw, str) and not heading_raw.strip()):
+            ctx.error(path, f"{where}：缺少标题（heading，或 heading_set 加 item）")
+        elif _scalar_text(heading_raw) is None:
+            ctx.error((*path, "heading"), f"{where}：heading 应为一行文字")
+        else:
+            return (_scalar_text(heading_raw) or "").strip(), hs
+        return "", hs
+    if not isinstance(hs, str):
+        ctx.error((*path, "heading_set"), f"{where}：heading_set 应为标题组编号，如 hs.qianghua-yishi")
+        hs = None
+    if heading_raw is not None:
+        ctx.error((*path, "heading"), f"{where}：用了 heading_set 时请用 item 选条目，不要再写 heading")
+    if hs_item is None:
+        ctx.error((*path, "heading_set"), f"{where}：用了 heading_set 时需要 item（选用标题组中的哪一条）")
+    elif _scalar_text(hs_item) is None:
+        ctx.error((*path, "item"), f"{where}：item 应为标题组中的一个条目（文字）")
+    else:
+        return _scalar_text(hs_item) or "", hs
+    return "", hs
+
+
+def _section_children(ctx: _Ctx, raw_children: Any, path: Path_, role: str) -> list[DraftSection]:
+    """A section's ``children`` (sub-sections taking its role unless they name one)."""
+    children: list[DraftSection] = []
+    if raw_children is None:
+        return children
+    if not isinstance(raw_children, list):
+        ctx.error((*path, "children"), f"{_where(path)}：children 应为列表")
+        return children
+    for i, child in enumerate(raw_children):
+        sec = _parse_section(ctx, child, (*path, "children", i), role)
+        if sec is not None:
+            children.append(sec)
+    return children
+
+
 def _parse_section(ctx: _Ctx, raw: Any, path: Path_, parent_role: str | None) -> DraftSection | None:
     where = _where(path)
     if not isinstance(raw, dict):
@@ -284,49 +309,10 @@ def _parse_section(ctx: _Ctx, raw: Any, path: Path_, parent_role: str | None) ->
     for key in raw:
         if key not in SECTION_KEYS:
             ctx.error((*path, key, "#key"), f"{where}：不认识的键“{key}”（可用：{'、'.join(SECTION_KEYS)}）")
-    role = raw.get("role", parent_role)
-    if role is None:
-        ctx.error(path, f"{where}：缺少 role（可用：{_roles_text()}）")
-        role = SECTION_ROLES[0]
-    elif role not in SECTION_ROLES:
-        ctx.error((*path, "role"), f"{where}：不认识的部分角色“{role}”（可用：{_roles_text()}）")
-        role = SECTION_ROLES[0]
-    heading_raw, hs, hs_item = raw.get("heading"), raw.get("heading_set"), raw.get("item")
-    heading = ""
-    if hs is not None:
-        if not isinstance(hs, str):
-            ctx.error((*path, "heading_set"), f"{where}：heading_set 应为标题组编号，如 hs.qianghua-yishi")
-            hs = None
-        if heading_raw is not None:
-            ctx.error((*path, "heading"), f"{where}：用了 heading_set 时请用 item 选条目，不要再写 heading")
-        if hs_item is None:
-            ctx.error(
-                (*path, "heading_set"), f"{where}：用了 heading_set 时需要 item（选用标题组中的哪一条）"
-            )
-        elif _scalar_text(hs_item) is None:
-            ctx.error((*path, "item"), f"{where}：item 应为标题组中的一个条目（文字）")
-        else:
-            heading = _scalar_text(hs_item) or ""
-    else:
-        if hs_item is not None:
-            ctx.error((*path, "item"), f"{where}：item 需要与 heading_set 一起使用")
-        if heading_raw is None or (isinstance(heading_raw, str) and not heading_raw.strip()):
-            ctx.error(path, f"{where}：缺少标题（heading，或 heading_set 加 item）")
-        elif _scalar_text(heading_raw) is None:
-            ctx.error((*path, "heading"), f"{where}：heading 应为一行文字")
-        else:
-            heading = (_scalar_text(heading_raw) or "").strip()
+    role = _section_role(ctx, raw, path, parent_role)
+    heading, hs = _section_heading(ctx, raw, path)
     items = _parse_items(ctx, raw.get("items"), (*path, "items"))
-    children: list[DraftSection] = []
-    raw_children = raw.get("children")
-    if raw_children is not None:
-        if not isinstance(raw_children, list):
-            ctx.error((*path, "children"), f"{where}：children 应为列表")
-        else:
-            for i, child in enumerate(raw_children):
-                sec = _parse_section(ctx, child, (*path, "children", i), role)
-                if sec is not None:
-                    children.append(sec)
+    children = _section_children(ctx, raw.get("children"), path, role)
     section = DraftSection(
         role=role,
         heading=heading,
@@ -341,6 +327,52 @@ def _parse_section(ctx: _Ctx, raw: Any, path: Path_, parent_role: str | None) ->
 
 def _roles_text() -> str:
     return "、".join(f"{r}（{ROLE_LABELS[r]}）" for r in SECTION_ROLES)
+
+
+def _meeting_value(ctx: _Ctx, key: str, value: Any) -> str | None:
+    """A meeting field as text (a date normalised); None after an error when it is not text."""
+    sval = _scalar_text(value)
+    if key == "日期" and value not in (None, ""):
+        norm = normalise_date(value)
+        if norm is None:
+            ctx.error(("meeting", key), f"日期“{value}”无法识别（可写 2024-03-01、2024/3/1 或 2024年3月1日）")
+            sval = str(value)
+        else:
+            sval = norm
+    if sval is None:
+        ctx.error(("meeting", key), f"meeting 的“{key}”应为一段文字")
+    return sval
+
+
+def _parse_meeting(ctx: _Ctx, meeting: Any, draft: Draft) -> None:
+    """The ``meeting`` fields into ``draft.meeting`` (an empty field is simply not filled in yet)."""
+    if meeting is None:
+        meeting = {}
+    if not isinstance(meeting, dict):
+        ctx.error(("meeting",), "meeting 应为“字段: 内容”的映射（会议名称、地区、讲话人……）")
+        meeting = {}
+    for key, value in meeting.items():
+        if not isinstance(key, str):
+            ctx.error(("meeting", key, "#key"), f"meeting 的字段名应为文字：{key!r}")
+            continue
+        sval = _meeting_value(ctx, key, value)
+        if sval is not None and sval.strip():
+            draft.meeting[key] = sval.strip()
+
+
+def _parse_sections(ctx: _Ctx, raw_sections: Any) -> list[DraftSection]:
+    """The top-level ``sections``; those with an unusable shape are left out after an error."""
+    sections: list[DraftSection] = []
+    if raw_sections is None:
+        raw_sections = []
+    if not isinstance(raw_sections, list):
+        ctx.error(("sections",), "sections 应为列表（每个部分以“- role: …”开头）")
+        return sections
+    for i, raw in enumerate(raw_sections):
+        section = _parse_section(ctx, raw, ("sections", i), None)
+        if section is not None:
+            sections.append(section)
+    return sections
 
 
 def parse_draft(text: str, file: str = "<草稿>") -> tuple[Draft, list[Problem]]:
@@ -359,31 +391,7 @@ def parse_draft(text: str, file: str = "<草稿>") -> tuple[Draft, list[Problem]
     for key in data:
         if key not in TOP_KEYS:
             ctx.error((key, "#key"), f"不认识的键“{key}”（可用：{'、'.join(TOP_KEYS)}）")
-    meeting = data.get("meeting")
-    if meeting is None:
-        meeting = {}
-    if not isinstance(meeting, dict):
-        ctx.error(("meeting",), "meeting 应为“字段: 内容”的映射（会议名称、地区、讲话人……）")
-        meeting = {}
-    for key, value in meeting.items():
-        if not isinstance(key, str):
-            ctx.error(("meeting", key, "#key"), f"meeting 的字段名应为文字：{key!r}")
-            continue
-        sval = _scalar_text(value)
-        if key == "日期" and value not in (None, ""):
-            norm = normalise_date(value)
-            if norm is None:
-                ctx.error(
-                    ("meeting", key), f"日期“{value}”无法识别（可写 2024-03-01、2024/3/1 或 2024年3月1日）"
-                )
-                sval = str(value)
-            else:
-                sval = norm
-        if sval is None:
-            ctx.error(("meeting", key), f"meeting 的“{key}”应为一段文字")
-            continue
-        if sval.strip():  # an empty field is simply not filled in yet
-            draft.meeting[key] = sval.strip()
+    _parse_meeting(ctx, data.get("meeting"), draft)
     template = data.get("template", "plenary")
     if not isinstance(template, str) or not template.strip():
         ctx.error(("template",), "template 应为模板名称，如 plenary")
@@ -397,16 +405,7 @@ def parse_draft(text: str, file: str = "<草稿>") -> tuple[Draft, list[Problem]
             draft.title = (_scalar_text(title) or "").strip()
     draft.opening = _parse_items(ctx, data.get("opening"), ("opening",))
     draft.closing = _parse_items(ctx, data.get("closing"), ("closing",))
-    raw_sections = data.get("sections")
-    if raw_sections is None:
-        raw_sections = []
-    if not isinstance(raw_sections, list):
-        ctx.error(("sections",), "sections 应为列表（每个部分以“- role: …”开头）")
-    else:
-        for i, raw in enumerate(raw_sections):
-            section = _parse_section(ctx, raw, ("sections", i), None)
-            if section is not None:
-                draft.sections.append(section)
+    draft.sections = _parse_sections(ctx, data.get("sections"))
     options = data.get("options")
     if options is not None:
         if not isinstance(options, dict):
@@ -434,20 +433,11 @@ def raise_problems(problems: Iterable[Problem]) -> None:
 
 
 def read_spec_text(path: str | os.PathLike[str]) -> str:
+    """The text of a spec file (regular files only, at most MAX_SPEC_BYTES; UTF-8, else GB18030)."""
     p = Path(path)
     if not p.exists():
         raise DrafterError("草稿文件不存在", str(p))
-    if p.is_dir():
-        raise DrafterError("这是一个文件夹，不是草稿文件", str(p))
-    try:
-        size = p.stat().st_size
-        if size > MAX_SPEC_BYTES:
-            raise DrafterError(f"文件过大（超过 {MAX_SPEC_BYTES // 1_000_000} MB），不像是讲话稿草稿", str(p))
-        raw = p.read_bytes()
-    except PermissionError as exc:
-        raise DrafterError("没有读取权限", str(p)) from exc
-    except OSError as exc:
-        raise DrafterError(f"无法读取：{exc.strerror}", str(p)) from exc
+    raw = read_bounded(p, MAX_SPEC_BYTES, what="草稿文件")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -459,25 +449,74 @@ def read_spec_text(path: str | os.PathLike[str]) -> str:
             raise DrafterError("无法识别文件编码（请保存为 UTF-8）", str(p)) from exc
 
 
-def read_draft(path: str | os.PathLike[str]) -> Draft:
-    """Load a spec file with structural validation only (no phrasebank / template checks)."""
-    return draft_from_yaml(read_spec_text(path), str(path))
+def load_draft(path: str | os.PathLike[str], phrasebank: Phrasebank | None = None) -> Draft:
+    """Load and validate a spec: its structure, its template name and (given a phrasebank) its references.
+
+    The one way to read a spec file: the CLI, lint and the wizard all use it.
+    """
+    draft = draft_from_yaml(read_spec_text(path), str(path))
+    raise_problems(check_references(draft, phrasebank, [t.name for t in list_templates()]))
+    return draft
 
 
 # ---------------------------------------------------------------- reference checks
 
 
+@dataclass
+class _RefCheck:
+    """The reference checks of one draft against one phrasebank; problems collect in ``problems``."""
+
+    file: str
+    lines: dict[Path_, int]
+    phrasebank: Phrasebank
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, obj: Any) -> int:
+        return getattr(obj, "_line", None) or self.lines.get((), 0)
+
+    def items(self, items: list[DraftItem], label: str) -> None:
+        phrases, blocks = self.phrasebank.phrases, self.phrasebank.blocks
+        for i, item in enumerate(items, 1):
+            if item.phrase is not None and item.phrase not in phrases and item.phrase not in blocks:
+                hint = _closest(item.phrase, [*phrases, *blocks])
+                self.problems.append(
+                    Problem(
+                        self.file,
+                        self.line_of(item),
+                        f"{label}第{i}条：素材库中没有编号为“{item.phrase}”的素材{hint}",
+                    )
+                )
+
+    def heading(self, sec: DraftSection, label: str) -> None:
+        heading_sets = self.phrasebank.heading_sets
+        hs = heading_sets.get(sec.heading_set or "")
+        if hs is None:
+            hint = _closest(sec.heading_set or "", heading_sets)
+            message = f"{label}：素材库中没有编号为“{sec.heading_set}”的标题组{hint}"
+        elif sec.heading not in hs.items:
+            message = (
+                f"{label}：标题组“{sec.heading_set}”（{hs.frame}）中没有条目“{sec.heading}”"
+                f"（可选：{'、'.join(hs.items)}）"
+            )
+        else:
+            return
+        self.problems.append(Problem(self.file, self.line_of(sec), message))
+
+    def section(self, sec: DraftSection, label: str) -> None:
+        if sec.heading_set is not None:
+            self.heading(sec, label)
+        self.items(sec.items, label)
+        for j, child in enumerate(sec.children, 1):
+            self.section(child, f"{label}第{j}小节")
+
+
 def check_references(
-    draft: Draft, phrasebank: Any, template_names: Iterable[str] | None = None
+    draft: Draft, phrasebank: Phrasebank | None, template_names: Iterable[str] | None = None
 ) -> list[Problem]:
-    """Problems in a draft's references: unknown template, phrase id, heading set or item."""
+    """Problems in a draft's references: unknown template, phrase or block id, heading set or item."""
     file = getattr(draft, "_file", "") or "<草稿>"
     lines: dict[Path_, int] = getattr(draft, "_lines", {}) or {}
     problems: list[Problem] = []
-
-    def line_of(obj: Any, fallback: Path_ = ()) -> int:
-        return getattr(obj, "_line", None) or lines.get(fallback, 0)
-
     if template_names is not None:
         names = sorted(template_names)
         if draft.template not in names:
@@ -490,53 +529,15 @@ def check_references(
             )
     if phrasebank is None:
         return problems
-    phrases = phrasebank.phrases
-    heading_sets = phrasebank.heading_sets
-
-    def check_items(items: list[DraftItem], label: str) -> None:
-        for i, item in enumerate(items, 1):
-            if item.phrase is not None and item.phrase not in phrases:
-                hint = _closest(item.phrase, phrases)
-                problems.append(
-                    Problem(
-                        file, line_of(item), f"{label}第{i}条：素材库中没有编号为“{item.phrase}”的素材{hint}"
-                    )
-                )
-
-    check_items(draft.opening, "开场")
-    check_items(draft.closing, "结尾")
-
-    def check_section(sec: DraftSection, label: str) -> None:
-        if sec.heading_set is not None:
-            hs = heading_sets.get(sec.heading_set)
-            if hs is None:
-                hint = _closest(sec.heading_set, heading_sets)
-                problems.append(
-                    Problem(
-                        file, line_of(sec), f"{label}：素材库中没有编号为“{sec.heading_set}”的标题组{hint}"
-                    )
-                )
-            elif sec.heading not in hs.items:
-                problems.append(
-                    Problem(
-                        file,
-                        line_of(sec),
-                        f"{label}：标题组“{sec.heading_set}”（{hs.frame}）中没有条目“{sec.heading}”"
-                        f"（可选：{'、'.join(hs.items)}）",
-                    )
-                )
-        check_items(sec.items, label)
-        for j, child in enumerate(sec.children, 1):
-            check_section(child, f"{label}第{j}小节")
-
+    check = _RefCheck(file, lines, phrasebank, problems)
+    check.items(draft.opening, "开场")
+    check.items(draft.closing, "结尾")
     for i, sec in enumerate(draft.sections, 1):
-        check_section(sec, f"第{i}部分")
+        check.section(sec, f"第{i}部分")
     return problems
 
 
 def _closest(name: str, known: Any) -> str:
-    import difflib
-
     match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f"（是否想写“{match[0]}”？）" if match else ""
 
@@ -550,8 +551,13 @@ def _item_to_data(item: DraftItem) -> Any:
         if item.values:
             out["values"] = dict(item.values)
         return out
-    if item.values:
-        return {"text": item.text or "", "values": dict(item.values)}
+    if item.values or item.source:
+        out = {"text": item.text or ""}
+        if item.values:
+            out["values"] = dict(item.values)
+        if item.source:
+            out["source"] = item.source
+        return out
     return item.text or ""
 
 
@@ -571,8 +577,16 @@ def _section_to_data(sec: DraftSection, parent_role: str | None) -> dict[str, An
     return out
 
 
+# Meeting fields written only when set (added after specs were in use: older files stay byte-identical).
+OPTIONAL_MEETING_FIELDS = ("主题",)
+
+
 def draft_to_data(draft: Draft) -> dict[str, Any]:
-    meeting = {k: draft.meeting.get(k, "") for k in MEETING_FIELDS}
+    meeting = {
+        k: draft.meeting.get(k, "")
+        for k in MEETING_FIELDS
+        if k not in OPTIONAL_MEETING_FIELDS or draft.meeting.get(k)
+    }
     meeting.update({k: v for k, v in draft.meeting.items() if k not in MEETING_FIELDS})
     data: dict[str, Any] = {"meeting": meeting, "template": draft.template}
     if draft.title:

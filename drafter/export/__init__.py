@@ -1,13 +1,14 @@
-"""drafter.export.docx."""
+"""drafter.export: Word (.docx, GB/T 9704), Markdown and text export; font profiles; layout checks."""
 
 from drafter.export.docx import (
     LINE_PITCH_TWIPS,
+    MEDIA_TYPES,
+    STYLE_SEPARATOR_RPR,
     TITLE_CHARS_PER_LINE,
     build_docx,
+    export_bytes,
     export_docx,
     export_speech,
-    speech_to_markdown,
-    speech_to_plain,
     split_title,
 )
 from drafter.export.fonts import (
@@ -16,29 +17,48 @@ from drafter.export.fonts import (
     PROFILES,
     ROLE_NAMES,
     FontProfile,
+    FontStatus,
     font_report,
+    fonts_problem,
     get_profile,
     is_installed,
+    missing_fonts,
     parse_family_list,
     parse_registry_names,
+    require_fonts,
 )
+from drafter.export.layout import LayoutReport, check_layout, format_report, render_pages
+from drafter.export.package import clean_package
+from drafter.export.text import speech_to_markdown, speech_to_plain
 
 __all__ = [
     "DEFAULT_PROFILE",
     "LATIN_FONT",
     "LINE_PITCH_TWIPS",
+    "MEDIA_TYPES",
     "PROFILES",
     "ROLE_NAMES",
+    "STYLE_SEPARATOR_RPR",
     "TITLE_CHARS_PER_LINE",
     "FontProfile",
+    "FontStatus",
+    "LayoutReport",
     "build_docx",
+    "check_layout",
+    "clean_package",
+    "export_bytes",
     "export_docx",
     "export_speech",
     "font_report",
+    "fonts_problem",
+    "format_report",
     "get_profile",
     "is_installed",
+    "missing_fonts",
     "parse_family_list",
     "parse_registry_names",
+    "render_pages",
+    "require_fonts",
     "speech_to_markdown",
     "speech_to_plain",
     "split_title",

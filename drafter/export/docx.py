@@ -1,19 +1,28 @@
-"""Export a speech: Word (.docx) laid out per GB/T 9704-2012, Markdown, plain text.
+"""Export a speech: Word (.docx) laid out per GB/T 9704-2012; files and bytes in .docx/.md/.txt.
 
 The .docx is built in memory from python-docx's default template, whose
 Japanese/theme font defaults are replaced: every style we use and every run
 carries an explicit ``w:eastAsia`` font, theme font attributes are removed and
 ``themeFontLang`` is zh-CN.  Paragraphs and runs are written as XML directly
-(python-docx's per-call style look-ups are slow); the file is then written
-atomically through :func:`drafter.fsutil.atomic_write`.
+(python-docx's per-call style look-ups are slow).  The package is then cleaned
+(:mod:`drafter.export.package`: only our styles, the profile's theme fonts, a
+font table of exactly the fonts used, no thumbnail or customXml) and written
+atomically through :func:`drafter.util.fsutil.atomic_write`.  Markdown and
+plain text live in :mod:`drafter.export.text`.
 
 House style choices (GB/T 9704 leaves them open):
 - heading paragraphs are indented two characters like body paragraphs;
 - 楷体 and 黑体 headings are not bold; in the ``windows`` profile the title is
   bold 宋体, standing in for 方正小标宋;
-- a run-in heading paragraph (``（一）强化担当意识。正文……``) is a body paragraph
-  (not in Word's navigation pane, which would show the whole paragraph) whose
-  first run is in the heading font;
+- a run-in heading paragraph (``（一）强化担当意识。正文……``) is by default a body
+  paragraph (not in Word's navigation pane, which would show the whole paragraph)
+  whose first run is in the heading font; with ``heading_separator`` the heading is
+  a paragraph of its heading style whose mark is hidden (Word's style separator:
+  ``<w:vanish/><w:specVanish/>``), so Word shows heading and text on one line and
+  lists the heading in the navigation pane.  LibreOffice 7.4 draws such a heading
+  on a line of its own, the text below it with its first-line indent (checked on
+  a rendered page); WPS is unverified, hence not the default;
+- no widow/orphan control: every full page carries 22 lines;
 - page numbers are 宋体 for digits and dashes alike (the standard's 半角宋体);
 - 三号 runs are condensed by 0.25 pt so that 28 characters fill the 156 mm line (the standard's
   28 × 22 grid) without Word's character grid, and punctuation may not hang into the margin.
@@ -25,7 +34,6 @@ import copy
 import io
 import os
 import re
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,8 +44,16 @@ from docx.shared import Mm
 
 from drafter.errors import DrafterError
 from drafter.export.fonts import LATIN_FONT, FontProfile, get_profile
+from drafter.export.package import clean_package, prune_document
+from drafter.export.text import (
+    front_lines,
+    heading_text,
+    speech_to_markdown,
+    speech_to_plain,
+    split_lines,
+)
 from drafter.model import Para, Section, Speech
-from drafter.util import atomic_write
+from drafter.util.fsutil import atomic_write, check_output_target, path_exists
 
 # --- layout constants (GB/T 9704-2012) -----------------------------------
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -63,6 +79,8 @@ PLACEHOLDER_RE = re.compile(r"【待补[：:][^】]*】")
 
 _W = nsdecls("w")
 _HEADING_STYLE = {1: "Heading1", 2: "Heading2", 3: "Heading3", 4: "Heading4"}
+# The styles the package keeps (with the defaults): the ones this exporter sets up.
+KEPT_STYLES = ("Normal", *_HEADING_STYLE.values(), "SpeechTitle", "SpeechSubtitle", "Salutation", "Footer")
 
 
 # --- small XML helpers ------------------------------------------------------
@@ -265,7 +283,8 @@ def _setup_styles(doc, profile: FontProfile) -> None:
 
     body_rpr = _rpr_xml(profile.body, BODY_HALF_POINTS)
     normal = _style_el(styles_el, "Normal")
-    _set_ppr(normal, "<w:widowControl/>" + _ppr_xml())
+    # No widow/orphan control: GB/T 9704 sets 22 lines on every full page (as Chinese Word's Normal).
+    _set_ppr(normal, '<w:widowControl w:val="0"/>' + _ppr_xml())
     _set_rpr(normal, body_rpr)
 
     heading_fonts = {1: profile.hei, 2: profile.kai, 3: profile.body, 4: profile.body}
@@ -378,16 +397,33 @@ def split_title(title: str, width: int = TITLE_CHARS_PER_LINE) -> list[str]:
     if n <= width:
         return [title]
     lines_needed = -(-n // width)
+    forbidden = _breaks_inside_pairs(title) | _breaks_between(title)
+    for k in range(lines_needed, lines_needed + 3):
+        result = _best_split(title, 0, k, width, forbidden)
+        if result:
+            return result
+    return [title[i : i + width] for i in range(0, n, width)]
+
+
+def _breaks_inside_pairs(title: str) -> set[int]:
+    """Positions a break before which would fall inside 《》, quotes or brackets."""
     forbidden = set()
     depth: list[str] = []
     for i, ch in enumerate(title):
         if depth:
-            forbidden.add(i)  # break before i would be inside a pair
+            forbidden.add(i)
         if ch in _PAIRS:
             depth.append(_PAIRS[ch])
         elif depth and ch == depth[-1]:
             depth.pop()
-    for i in range(1, n):
+    return forbidden
+
+
+def _breaks_between(title: str) -> set[int]:
+    """Positions a break before which would split digits/Latin letters, ——, …… or come before
+    closing punctuation or a space."""
+    forbidden = set()
+    for i in range(1, len(title)):
         a, b = title[i - 1], title[i]
         if (a.isascii() and a.isalnum()) and (b.isascii() and b.isalnum()):
             forbidden.add(i)
@@ -395,34 +431,34 @@ def split_title(title: str, width: int = TITLE_CHARS_PER_LINE) -> list[str]:
             forbidden.add(i)
         if a == b and a in "—…":  # never split —— or ……
             forbidden.add(i)
+    return forbidden
 
-    def best_split(text: str, start: int, k: int) -> list[str] | None:
-        if k == 1:
-            return [text] if len(text) <= width else None
-        target = len(text) / k
-        candidates = []
-        for cut in range(1, len(text)):
-            if cut > width or len(text) - cut > width * (k - 1):
-                continue
-            if start + cut in forbidden:
-                continue
-            score = abs(cut - target)
-            if text[cut - 1] in _SPACES or text[cut : cut + 2] == "——":  # natural breaks
-                score -= 2
-            elif text[cut - 1] not in _GOOD_BREAK_AFTER:
-                score += 3
-            candidates.append((score, cut))
-        for _score, cut in sorted(candidates):
-            rest = best_split(text[cut:], start + cut, k - 1)
-            if rest is not None:
-                return [text[:cut].rstrip(_SPACES), *rest]
-        return None
 
-    for k in range(lines_needed, lines_needed + 3):
-        result = best_split(title, 0, k)
-        if result:
-            return result
-    return [title[i : i + width] for i in range(0, n, width)]
+def _break_score(text: str, cut: int, target: float) -> float:
+    """How bad a break before ``text[cut]`` is: distance from ``target``, less at natural breaks."""
+    score = abs(cut - target)
+    if text[cut - 1] in _SPACES or text[cut : cut + 2] == "——":  # natural breaks
+        score -= 2
+    elif text[cut - 1] not in _GOOD_BREAK_AFTER:
+        score += 3
+    return score
+
+
+def _best_split(text: str, start: int, k: int, width: int, forbidden: set[int]) -> list[str] | None:
+    """``text`` (at ``start`` in the title) in ``k`` lines of at most ``width``, best breaks first."""
+    if k == 1:
+        return [text] if len(text) <= width else None
+    target = len(text) / k
+    candidates = [
+        (_break_score(text, cut, target), cut)
+        for cut in range(1, len(text))
+        if cut <= width and len(text) - cut <= width * (k - 1) and start + cut not in forbidden
+    ]
+    for _score, cut in sorted(candidates):
+        rest = _best_split(text[cut:], start + cut, k - 1, width, forbidden)
+        if rest is not None:
+            return [text[:cut].rstrip(_SPACES), *rest]
+    return None
 
 
 # --- the document -------------------------------------------------------------
@@ -437,58 +473,56 @@ def _marker_font(marker: str, profile: FontProfile) -> str:
     return profile.body
 
 
-_SENTENCE_END = "。！？；…"
-
-
-def _heading_text(section: Section) -> str:
-    """Marker and heading; a run-in heading ends with its 。 (added when the parser stripped it)."""
-    heading = f"{section.marker}{section.heading.strip()}"
-    if section.run_in and section.heading.strip() and not heading.endswith(tuple(_SENTENCE_END)):
-        heading += "。"
-    return heading
-
-
-def _front_lines(speech: Speech) -> list[str]:
-    """Subtitle, speaker and date lines (the date in full-width brackets), as present."""
-    lines = [speech.subtitle, speech.speaker]
-    if speech.date and speech.date.strip():
-        lines.append(f"（{speech.date.strip().strip('（）()')}）")
-    return [line.strip() for line in lines if line and line.strip()]
-
-
-def _split_lines(text: str) -> list[str]:
-    return text.split("\n")
-
-
 def _body_paragraphs(b: _Builder, paras: list[Para]) -> None:
     for para in paras:
-        for line in _split_lines(para.text):
+        for line in split_lines(para.text):
             p = b.paragraph("Normal")
             b.text_runs(p, line.strip(), b.profile.body)
 
 
-def _section(b: _Builder, section: Section, depth: int) -> None:
+# The paragraph mark of a run-in heading written with Word's style separator: hidden, so Word
+# draws the heading and the next paragraph on one line while the navigation pane lists the heading.
+STYLE_SEPARATOR_RPR = "<w:rPr><w:vanish/><w:specVanish/></w:rPr>"
+
+
+def _section(b: _Builder, section: Section, depth: int, separator: bool = False) -> None:
     level = max(1, min(section.level or depth, 9))
     font = _marker_font(section.marker, b.profile)
-    heading = _heading_text(section)
+    heading = heading_text(section)
     paras = list(section.paragraphs)
-    if section.run_in:
+    style = _HEADING_STYLE.get(level, "Heading4")
+    if section.run_in and separator:
+        # rPr is the last child of pPr in the schema order.
+        p = b.paragraph(style, STYLE_SEPARATOR_RPR if paras else "")
+        b.text_runs(p, heading, font)
+        if paras:
+            first = paras.pop(0)
+            body = b.paragraph("Normal")
+            b.text_runs(body, first.text.strip(), b.profile.body)
+    elif section.run_in:
         p = b.paragraph("Normal")
         b.text_runs(p, heading, font)
         if paras:
             first = paras.pop(0)
             b.text_runs(p, first.text.strip(), b.profile.body)
     else:
-        style = _HEADING_STYLE.get(level, "Heading4")
         p = b.paragraph(style)
         b.text_runs(p, heading, font)
     _body_paragraphs(b, paras)
     for child in section.children:
-        _section(b, child, depth + 1)
+        _section(b, child, depth + 1, separator)
 
 
-def build_docx(speech: Speech, *, profile: str = "gb2312", author: str = "") -> bytes:
-    """The .docx bytes of ``speech`` (nothing is written to disk)."""
+def build_docx(
+    speech: Speech, *, profile: str = "gb2312", author: str = "", heading_separator: bool = False
+) -> bytes:
+    """The .docx bytes of ``speech`` (nothing is written to disk).
+
+    ``heading_separator``: each run-in heading (``（一）强化担当意识。正文……``) becomes a heading
+    paragraph of its level with a hidden paragraph mark (Word's style separator) followed by its
+    text in a body paragraph, so Word lists it in the navigation pane; by default it is one body
+    paragraph.  LibreOffice shows such a heading on a line of its own.
+    """
     prof = get_profile(profile)
     doc = docx.Document()
     _setup_styles(doc, prof)
@@ -509,7 +543,7 @@ def build_docx(speech: Speech, *, profile: str = "gb2312", author: str = "") -> 
                 b.line_break(p, prof.title, TITLE_HALF_POINTS)
             b.text_runs(p, line, prof.title, TITLE_HALF_POINTS, bold=prof.title_bold)
         front.append(p)
-    for line in _front_lines(speech):
+    for line in front_lines(speech):
         if line:
             p = b.paragraph("SpeechSubtitle")
             b.text_runs(p, line.strip(), prof.kai)
@@ -528,7 +562,7 @@ def build_docx(speech: Speech, *, profile: str = "gb2312", author: str = "") -> 
         b.text_runs(p, speech.salutation.strip(), prof.body)
     _body_paragraphs(b, speech.opening)
     for section in speech.sections:
-        _section(b, section, 1)
+        _section(b, section, 1, heading_separator)
     _body_paragraphs(b, speech.closing)
 
     props = doc.core_properties
@@ -544,124 +578,15 @@ def build_docx(speech: Speech, *, profile: str = "gb2312", author: str = "") -> 
     props.modified = now
     props.revision = 1
 
+    prune_document(doc, KEPT_STYLES)
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
-
-
-# --- Markdown and plain text ----------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^(\s*)(#|>|[-+=]|\d+[.)])")
-
-
-def _md_inline(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def _md_escape(text: str) -> str:
-    """Escape a line of text so that Markdown shows it literally (no emphasis, list or heading)."""
-    text = _md_inline(text)
-    m = _MD_LINE_START.match(text)
-    if m:
-        lead, token = m.group(1), m.group(2)
-        if token[0].isdigit():
-            token = token[:-1] + "\\" + token[-1]
-        else:
-            token = "\\" + token
-        text = lead + token + text[m.end() :]
-    return text
-
-
-_CJK_PUNCT_END = "。，、；：！？…—"
-
-
-def _md_strong(text: str) -> str:
-    """``**text**`` that still closes when the text ends in CJK punctuation before more text.
-
-    CommonMark does not close ``**`` between a punctuation mark and a letter, so
-    trailing punctuation goes after the closing ``**``.
-    """
-    core = text.rstrip(_CJK_PUNCT_END)
-    tail = text[len(core) :]
-    if not core:
-        return _md_escape(text)
-    return f"**{_md_escape(core)}**{_md_inline(tail)}"
-
-
-def _md_section(section: Section, depth: int, out: list[str]) -> None:
-    level = max(1, section.level or depth)
-    heading = _heading_text(section)
-    paras = list(section.paragraphs)
-    if section.run_in:
-        first = paras.pop(0).text.strip() if paras else ""
-        text = _md_strong(heading)
-        if first:
-            text += _md_inline(first)
-        out.append(text)
-    else:
-        out.append("#" * min(level + 1, 6) + " " + _md_inline(heading))
-    for para in paras:
-        for line in _split_lines(para.text):
-            out.append(_md_escape(line.strip()))
-    for child in section.children:
-        _md_section(child, depth + 1, out)
-
-
-def speech_to_markdown(speech: Speech) -> str:
-    """Markdown for previews and ``.md`` export: ``#`` title, ``##`` 一、 headings, ``###`` （一）,
-    run-in headings bold followed by their text."""
-    out: list[str] = []
-    if speech.title:
-        out.append("# " + _md_inline(speech.title.strip()))
-    for line in _front_lines(speech):
-        out.append(f"*{_md_escape(line)}*")
-    if speech.salutation:
-        out.append(_md_escape(speech.salutation.strip()))
-    for para in speech.opening:
-        for line in _split_lines(para.text):
-            out.append(_md_escape(line.strip()))
-    for section in speech.sections:
-        _md_section(section, 1, out)
-    for para in speech.closing:
-        for line in _split_lines(para.text):
-            out.append(_md_escape(line.strip()))
-    return "\n\n".join(out) + "\n"
-
-
-def speech_to_plain(speech: Speech) -> str:
-    """Corpus-shaped plain text with its markers: the parser's own ``speech_to_text``, so that
-    parsing the exported text gives the same outline."""
-    from drafter.outline import speech_to_text
-
-    return speech_to_text(speech)
+    return clean_package(buf.getvalue(), prof, keep_styles=KEPT_STYLES)
 
 
 # --- writing files ------------------------------------------------------------------
 
-STALE_TEMP_SECONDS = 300
-
-
-def _remove_stale_temps(target: Path) -> None:
-    """Remove temp files left by an export to the same name that was killed mid-write.
-
-    ``atomic_write`` names them ``.<name>.<random>.tmp``; only those older than
-    a few minutes (so not a concurrent writer's) are removed.
-    """
-    folder = target.parent
-    prefix = f".{target.name}."
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    now = time.time()
-    for entry in entries:
-        if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
-            try:
-                if now - entry.stat().st_mtime > STALE_TEMP_SECONDS and entry.is_file():
-                    os.unlink(entry.path)
-            except OSError:
-                continue
+_SUFFIX_FORMATS = {".docx": "docx", ".md": "md", ".markdown": "md", ".txt": "txt"}
 
 
 def _format_for(path: Path, fmt: str | None) -> str:
@@ -681,27 +606,26 @@ def _format_for(path: Path, fmt: str | None) -> str:
             )
     if key not in FORMATS:
         raise DrafterError(f"不支持的导出格式：{fmt or path.suffix}（可用：docx、md、txt）", str(path))
+    if fmt:
+        suffix = _SUFFIX_FORMATS.get(path.suffix.lower())
+        if suffix and suffix != key:
+            raise DrafterError(
+                f"导出格式 {key} 与文件扩展名 {path.suffix} 不一致；请改用 .{key} 结尾的文件名，或去掉 --format",
+                str(path),
+            )
     return key
 
 
 def _check_target(target: Path, force: bool) -> None:
     folder = target.parent if str(target.parent) else Path(".")
-    if not folder.exists():
-        raise DrafterError(f"目标文件夹不存在：{folder}（请先建立该文件夹或换一个保存位置）", str(target))
-    if not folder.is_dir():
-        raise DrafterError(f"目标路径的上级不是文件夹：{folder}", str(target))
-    if target.is_dir():
-        raise DrafterError("目标是一个文件夹，不能写成文件", str(target))
-    if target.exists() and not force:
-        raise DrafterError("文件已存在；如需覆盖请加 --force", str(target))
+    check_output_target(target, overwrite=force)
     if not os.access(folder, os.W_OK):
         raise DrafterError(f"没有写入权限：{folder}（请换一个保存位置）", str(target))
 
 
 def _write(target: Path, data: bytes | str, force: bool) -> Path:
     _check_target(target, force)
-    _remove_stale_temps(target)
-    return atomic_write(target, data, overwrite=force, backup=force and target.exists())
+    return atomic_write(target, data, overwrite=force, backup=force and path_exists(target))
 
 
 def export_docx(
@@ -711,13 +635,15 @@ def export_docx(
     profile: str = "gb2312",
     force: bool = False,
     author: str = "",
+    heading_separator: bool = False,
 ) -> Path:
     """Write ``speech`` as a GB/T 9704-2012 .docx; refuses to overwrite without ``force``
     (the previous file is then kept as ``<name>.bak``)."""
     target = Path(path)
     get_profile(profile)
     _check_target(target, force)
-    return _write(target, build_docx(speech, profile=profile, author=author), force)
+    data = build_docx(speech, profile=profile, author=author, heading_separator=heading_separator)
+    return _write(target, data, force)
 
 
 def export_speech(
@@ -728,12 +654,51 @@ def export_speech(
     force: bool = False,
     profile: str = "gb2312",
     author: str = "",
+    heading_separator: bool = False,
 ) -> Path:
-    """Export to .docx, .md or .txt; the format comes from ``fmt`` or else the file suffix."""
+    """Export to .docx, .md or .txt; the format comes from ``fmt`` or else the file suffix.
+
+    A format that contradicts a known suffix (``-o a.docx --format txt``) is refused.
+    """
     target = Path(path)
     kind = _format_for(target, fmt)
     if kind == "docx":
-        return export_docx(speech, target, profile=profile, force=force, author=author)
+        return export_docx(
+            speech, target, profile=profile, force=force, author=author, heading_separator=heading_separator
+        )
     _check_target(target, force)
     text = speech_to_markdown(speech) if kind == "md" else speech_to_plain(speech)
     return _write(target, text, force)
+
+
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+def export_bytes(
+    speech: Speech,
+    fmt: str = "docx",
+    *,
+    profile: str = "gb2312",
+    author: str = "",
+    heading_separator: bool = False,
+    filename: str | None = None,
+) -> tuple[str, bytes]:
+    """``(file name, bytes)`` of the export in ``fmt`` without touching the disk.
+
+    For handing a file to a browser (``App.deliver_binary`` under ``drafter serve``).  The name
+    is ``filename`` with the format's suffix, or the speech title (cut to 60 characters, with
+    characters file systems refuse replaced), or 讲话稿.
+    """
+    kind = _format_for(Path(f"x.{fmt}"), fmt)
+    if kind == "docx":
+        data = build_docx(speech, profile=profile, author=author, heading_separator=heading_separator)
+    else:
+        text = speech_to_markdown(speech) if kind == "md" else speech_to_plain(speech)
+        data = text.encode("utf-8")
+    stem = Path(filename).stem if filename else (speech.title or "").strip()
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem)[:60].strip(" ._") or "讲话稿"
+    return f"{stem}.{kind}", data

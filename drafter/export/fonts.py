@@ -18,6 +18,11 @@ from dataclasses import dataclass
 
 from drafter.errors import DrafterError
 
+try:  # Windows only: the font registry
+    import winreg  # type: ignore[import-not-found]
+except ImportError:
+    winreg = None
+
 LATIN_FONT = "Times New Roman"
 
 
@@ -30,31 +35,20 @@ class FontProfile:
     title: str  # 二号 main title (小标宋)
     body: str  # 三号 body (仿宋)
     kai: str  # （一） headings, subtitle, date and speaker lines (楷体)
-    hei: str  # 一、 headings (黑体)
-    song: str  # page numbers (宋体)
+    hei: str = "黑体"  # 一、 headings
+    song: str = "宋体"  # page numbers
     title_bold: bool = False  # 宋体 stands in for 小标宋 only when bold
 
 
+_GB2312_DESCRIPTION = "公文标准字体（需单位自行安装方正小标宋简体、仿宋_GB2312、楷体_GB2312）"
+_WINDOWS_DESCRIPTION = "Windows 自带字体（没有 GB2312 字体的单位使用；标题用加粗宋体代替小标宋）"
 PROFILES: dict[str, FontProfile] = {
-    "gb2312": FontProfile(
-        name="gb2312",
-        description="公文标准字体（需单位自行安装方正小标宋简体、仿宋_GB2312、楷体_GB2312）",
-        title="方正小标宋简体",
-        body="仿宋_GB2312",
-        kai="楷体_GB2312",
-        hei="黑体",
-        song="宋体",
-    ),
-    "windows": FontProfile(
-        name="windows",
-        description="Windows 自带字体（没有 GB2312 字体的单位使用；标题用加粗宋体代替小标宋）",
-        title="宋体",
-        body="仿宋",
-        kai="楷体",
-        hei="黑体",
-        song="宋体",
-        title_bold=True,
-    ),
+    profile.name: profile
+    for profile in (
+        # name, description, title, body, kai (hei 黑体 and song 宋体 in both)
+        FontProfile("gb2312", _GB2312_DESCRIPTION, "方正小标宋简体", "仿宋_GB2312", "楷体_GB2312"),
+        FontProfile("windows", _WINDOWS_DESCRIPTION, "宋体", "仿宋", "楷体", title_bold=True),
+    )
 }
 
 DEFAULT_PROFILE = "gb2312"
@@ -150,9 +144,7 @@ _WINDOWS_ALIASES = {
 
 
 def _windows_families() -> set[str] | None:
-    try:
-        import winreg  # type: ignore[import-not-found]
-    except ImportError:
+    if winreg is None:
         return None
     values: list[str] = []
     keys = [
@@ -225,3 +217,36 @@ def font_report(profile: str | None = None, *, families: set[str] | None = None)
         installed = is_installed(name, families)
         report.append(FontStatus(role, name, installed, None if installed else substitute_for(name)))
     return report
+
+
+def missing_fonts(profile: str | None = None, *, families: set[str] | None = None) -> list[str] | None:
+    """Names of the profile's fonts this machine lacks (each once); ``None`` when it cannot tell."""
+    report = font_report(profile, families=families)
+    if all(s.installed is None for s in report):
+        return None
+    return list(dict.fromkeys(s.name for s in report if s.installed is False))
+
+
+def fonts_problem(profile: str | None, report: list[FontStatus]) -> str | None:
+    """The Chinese message for a strict font check of ``report``, or ``None`` when all are installed."""
+    prof = get_profile(profile)
+    if all(s.installed is None for s in report):
+        return (
+            f"无法判断本机是否装有字体方案 {prof.name} 所需的字体（没有 fontconfig 的 fc-list）；"
+            "请在 Word/WPS 的字体列表中核对"
+        )
+    missing = list(dict.fromkeys(s.name for s in report if s.installed is False))
+    if not missing:
+        return None
+    hint = "；也可改用 --profile windows（Windows 自带字体）" if prof.name != "windows" else ""
+    return (
+        f"本机缺少字体方案 {prof.name} 所需的字体：{'、'.join(missing)}。"
+        f"请先安装这些字体，导出的文件才能按标准字体显示和排版{hint}"
+    )
+
+
+def require_fonts(profile: str | None = None, *, families: set[str] | None = None) -> None:
+    """A Chinese ``DrafterError`` naming the missing fonts unless all of the profile's are installed."""
+    problem = fonts_problem(profile, font_report(profile, families=families))
+    if problem:
+        raise DrafterError(problem)

@@ -1,5 +1,31 @@
-"""drafter.mine.pipeline."""
+"""drafter.mine: structures, heading sets and phrase candidates of a labelled corpus.
 
-from drafter.mine.pipeline import common_frame, mine, mine_paths, slotify, structures
+``structures`` (role sequences), ``heading_sets`` (排比 frames), ``candidates``
+(reusable sentences with slots), ``cache`` (per-file results keyed by content),
+``pipeline`` (per-file workers and the one merge step).
+"""
 
-__all__ = ["common_frame", "mine", "mine_paths", "slotify", "structures"]
+from drafter.mine.cache import cache_dir, code_fingerprint, valid_entry
+from drafter.mine.candidates import Candidate, classify_function, slotify
+from drafter.mine.heading_sets import common_frame, heading_sets_of
+from drafter.mine.pipeline import MineResult, analyse_speech, mine, mine_paths, read_speeches
+from drafter.mine.structures import Structure, role_sequence, structures
+
+__all__ = [
+    "Candidate",
+    "MineResult",
+    "Structure",
+    "analyse_speech",
+    "cache_dir",
+    "classify_function",
+    "code_fingerprint",
+    "common_frame",
+    "heading_sets_of",
+    "mine",
+    "mine_paths",
+    "read_speeches",
+    "role_sequence",
+    "slotify",
+    "structures",
+    "valid_entry",
+]

@@ -1,15 +1,22 @@
-"""drafter.phrasebank.layers."""
+"""drafter.phrasebank: phrases, blocks, meeting kinds and heading sets, layered from YAML files.
 
-from drafter.phrasebank.layers import (
+``nodes`` reads files into line-marked YAML nodes, ``entries`` validates every kind of entry,
+``layers`` loads and merges folders, ``add`` appends entries safely, ``search`` indexes and ranks them.
+"""
+
+from drafter.phrasebank.add import AddResult, add_block, add_phrase
+from drafter.phrasebank.entries import (
+    BLOCK_MAX_CHARS,
+    BLOCK_MIN_CHARS,
+    KNOWN_FUNCTIONS,
     KNOWN_TOPICS,
-    MAX_FILE_BYTES,
     USER_FILE_HEADER,
-    add_phrase,
-    check_paths,
+    block_chars,
     load_file,
-    load_phrasebank,
     slot_names,
 )
+from drafter.phrasebank.layers import Layer, Phrasebank, check_paths, fits_context, load_phrasebank
+from drafter.phrasebank.nodes import MAX_FILE_BYTES, control_char, visible
 from drafter.phrasebank.search import (
     Hit,
     PhraseIndex,
@@ -21,19 +28,30 @@ from drafter.phrasebank.search import (
 )
 
 __all__ = [
+    "BLOCK_MAX_CHARS",
+    "BLOCK_MIN_CHARS",
+    "KNOWN_FUNCTIONS",
     "KNOWN_TOPICS",
     "MAX_FILE_BYTES",
     "USER_FILE_HEADER",
+    "AddResult",
     "Hit",
+    "Layer",
     "PhraseIndex",
+    "Phrasebank",
+    "add_block",
     "add_phrase",
     "bigrams",
+    "block_chars",
     "check_paths",
+    "control_char",
+    "fits_context",
     "jaccard",
     "load_file",
     "load_phrasebank",
     "naive_search",
     "searchable_text",
     "slot_names",
+    "visible",
     "warm_up",
 ]

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from drafter.model import ROLE_LABELS, Phrase
+from drafter.model import ROLE_LABELS, Block, Phrase
 
 _SLOT_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
@@ -65,10 +65,15 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 @dataclass
 class Hit:
-    """A search result: the phrase and its score (0..1, higher is better)."""
+    """A search result: the phrase (or block) and its score (0..1, higher is better)."""
 
-    phrase: Phrase
+    phrase: Phrase | Block
     score: float
+
+    @property
+    def kind(self) -> str:
+        """``"block"`` for a paragraph block, ``"phrase"`` for a phrase."""
+        return "block" if isinstance(self.phrase, Block) else "phrase"
 
 
 _jieba_ready = False
@@ -83,6 +88,7 @@ def _jieba_words(query: str) -> list[str]:
 def _jieba_words_cached(query: str) -> tuple[str, ...]:
     global _jieba_ready
     try:
+        # Imported here: jieba costs ~230 ms at start-up (python -X importtime) and only a search needs it.
         import jieba
     except ImportError:  # pragma: no cover - jieba is a dependency
         return tuple(r for r in _runs(query) if len(r) >= 2)
@@ -102,6 +108,16 @@ def _jieba_words_cached(query: str) -> tuple[str, ...]:
 def warm_up() -> None:
     """Load jieba's dictionary now (about half a second) rather than on the first query."""
     _jieba_words_cached("招商引资工作")
+
+
+def _post(postings: dict[str, list[int]], terms: Iterable[str], doc: int) -> None:
+    """Append ``doc`` to the posting list of each term."""
+    for term in terms:
+        lst = postings.get(term)
+        if lst is None:
+            postings[term] = [doc]
+        else:
+            lst.append(doc)
 
 
 class PhraseIndex:
@@ -127,20 +143,10 @@ class PhraseIndex:
             text = searchable_text(phrase.text).lower()
             self._texts.append(text)
             lengths.append(len(text))
-            for term in bigrams(text):
-                lst = postings.get(term)
-                if lst is None:
-                    postings[term] = [doc]
-                else:
-                    lst.append(doc)
+            _post(postings, bigrams(text), doc)
             meta = " ".join([phrase.function, *phrase.topics, ROLE_LABELS.get(phrase.role, "")])
             self._metas.append(meta)
-            for term in bigrams(meta):
-                lst = meta_postings.get(term)
-                if lst is None:
-                    meta_postings[term] = [doc]
-                else:
-                    lst.append(doc)
+            _post(meta_postings, bigrams(meta), doc)
             self._by_role.setdefault(phrase.role, set()).add(doc)
             self._by_function.setdefault(phrase.function, set()).add(doc)
             for topic in phrase.topics:
@@ -189,8 +195,19 @@ class PhraseIndex:
         if not _runs(query):
             docs = range(len(self.phrases)) if allowed is None else sorted(allowed)
             return [Hit(self.phrases[d], 0.0) for d in list(docs)[:limit]]
-        terms = bigrams(query)
         scores: dict[int, float] = {}
+        total, fuzzy = self._score_terms(bigrams(query), scores)
+        total = self._score_fuzzy(fuzzy, scores, total)
+        if not scores:
+            return []
+        if allowed is not None:
+            scores = {d: s for d, s in scores.items() if d in allowed}
+        ranked = self._rank(query, scores, total, limit)
+        best = (total * (1 + _META_WEIGHT + _WHOLE_BONUS + _WORD_BONUS) * self._max_norm) or 1.0
+        return [Hit(self.phrases[doc], round(min(1.0, score / best), 4)) for score, doc in ranked[:limit]]
+
+    def _score_terms(self, terms: Iterable[str], scores: dict[int, float]) -> tuple[float, list[str]]:
+        """Add each indexed query term's weight to the documents holding it; (the total weight, unknown terms)."""
         total = 0.0
         fuzzy: list[str] = []
         for term in terms:
@@ -219,6 +236,10 @@ class PhraseIndex:
             wm = w * _META_WEIGHT
             for doc in mlist or ():
                 scores[doc] = get(doc, 0.0) + wm
+        return total, fuzzy
+
+    def _score_fuzzy(self, fuzzy: list[str], scores: dict[int, float], total: float) -> float:
+        """Score bigrams not in the index by their indexed variants sharing a character; the new total."""
         for term in fuzzy:
             variants = [v for v in self._by_first.get(term[0], ()) if v != term]
             variants += [v for v in self._by_second.get(term[1], ()) if v != term]
@@ -232,11 +253,12 @@ class PhraseIndex:
                 w = self._idf(len(plist)) * _FUZZY_WEIGHT / math.sqrt(len(variants))
                 for doc in plist:
                     scores[doc] = scores.get(doc, 0.0) + w
-        if not scores:
-            return []
-        if allowed is not None:
-            scores = {d: s for d, s in scores.items() if d in allowed}
-        # Verbatim bonuses, only for the best candidates.
+        return total
+
+    def _rank(
+        self, query: str, scores: dict[int, float], total: float, limit: int
+    ) -> list[tuple[float, int]]:
+        """(score, doc) best first, with verbatim bonuses for the best candidates, length-normalised."""
         shortlist = sorted(scores, key=scores.__getitem__, reverse=True)[: max(limit * 8, 200)]
         words = _jieba_words(query) if len(query) > 2 else [query]
         compact = "".join(_runs(query))
@@ -251,8 +273,7 @@ class PhraseIndex:
                     score += _WORD_BONUS * total / max(1, len(words))
             ranked.append((score * self._norm[doc], doc))
         ranked.sort(key=lambda pair: (-pair[0], pair[1]))
-        best = (total * (1 + _META_WEIGHT + _WHOLE_BONUS + _WORD_BONUS) * self._max_norm) or 1.0
-        return [Hit(self.phrases[doc], round(min(1.0, score / best), 4)) for score, doc in ranked[:limit]]
+        return ranked
 
     def similar(self, text: str, threshold: float = 0.8) -> list[tuple[Phrase, float]]:
         """Phrases whose text has a character-bigram Jaccard similarity >= threshold with ``text``."""

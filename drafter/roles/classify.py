@@ -1,7 +1,8 @@
 """Role labels for top-level sections: situation (认清形势), tasks (重点工作), discipline (作风纪律).
 
 The classifier scores a section's heading (weighted most), its sub-headings and
-its body against cue words per role.  The cue words are a curated prior
+its body against cue words per role; heading phrases that name a role whatever the topic
+(``drafter.roles.headings``) and the section's position in the speech add evidence.  The cue words are a curated prior
 (``data/role_lexicon.yaml``) plus cue words MINED from the corpus
 (``data/role_cues.yaml``): log-odds ratios with an informative Dirichlet prior
 (Monroe et al. 2008) of words in sections labelled by the prior alone
@@ -9,17 +10,16 @@ its body against cue words per role.  The cue words are a curated prior
 file is regenerated with ``python -m drafter.roles learn [PATH...]``.
 
 Everything is deterministic: ties are broken by the fixed role order and by
-the token text.  jieba is loaded lazily on first use (never at import time).
+the token text.  jieba is loaded lazily on first use (never at import time: importing it costs about a second).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +35,8 @@ from drafter.model import (
     Section,
     Speech,
 )
+from drafter.outline import parse_corpus
+from drafter.roles.headings import heading_rule
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 USER_DICT = DATA_DIR / "userdict.txt"
@@ -69,6 +71,8 @@ def get_jieba() -> Any:
         return _jieba_module
     with _jieba_lock:
         if _jieba_module is None:
+            # Imported here: jieba measured 0.17-0.24 s to import, which every command would pay at
+            # start-up (initialize() below is another 1-2.6 s, paid only by the commands that tokenize).
             import jieba
 
             jieba.setLogLevel(logging.WARNING)
@@ -142,7 +146,7 @@ class CueModel:
         return result
 
 
-def _read_weights(path: Path) -> dict[str, dict[str, float]]:
+def read_weights(path: Path) -> dict[str, dict[str, float]]:
     if not path.is_file():
         return {}
     data = yaml.safe_load(path.read_text("utf-8")) or {}
@@ -167,13 +171,13 @@ def combine(prior: dict[str, dict[str, float]], mined: dict[str, dict[str, float
 
 @lru_cache(maxsize=1)
 def prior_lexicon() -> dict[str, dict[str, float]]:
-    return _read_weights(LEXICON_FILE)
+    return read_weights(LEXICON_FILE)
 
 
 @lru_cache(maxsize=1)
 def default_model() -> CueModel:
     """Prior lexicon + the cues mined from the seed corpus (shipped file)."""
-    return combine(prior_lexicon(), _read_weights(CUES_FILE))
+    return combine(prior_lexicon(), read_weights(CUES_FILE))
 
 
 def prior_model() -> CueModel:
@@ -241,6 +245,62 @@ def section_features(section: Section, tok: Tokenizer = tokenize) -> SectionFeat
     return SectionFeatures(heading, child_headings, body, report)
 
 
+class _Scorer:
+    """Scores the parts of a section against the cue model, keeping each token's contribution."""
+
+    def __init__(self, model: CueModel):
+        self.model = model
+        self.contrib: list[dict[str, float]] = [{} for _ in SECTION_ROLES]
+        self.situation = SECTION_ROLES.index(ROLE_SITUATION)
+
+    def _credit(self, i: int, token: str, w: float, factor: float, totals: list[float], cue: float) -> None:
+        totals[i] += w * factor
+        table = self.contrib[i]
+        table[token] = table.get(token, 0.0) + w * cue
+
+    def part(self, counts: Counter[str], boost: float, heading: bool, report: bool) -> list[float]:
+        """Role totals of one part; heading counts are capped at 2, a report's cues go to situation."""
+        totals = [0.0] * len(SECTION_ROLES)
+        memo = self.model._memo
+        for token, c in counts.items():
+            ws = memo.get(token, 0)
+            if ws == 0:
+                ws = self.model.token_weights(token)
+            if not ws:
+                continue
+            factor = min(c, 2) if heading else 1.0 + math.log(c)
+            cue = boost * (1.0 + math.log(c))
+            if report:
+                self._credit(self.situation, token, max(ws) * REPORT_TO_SITUATION, factor, totals, cue)
+                continue
+            for i, w in enumerate(ws):
+                if w:
+                    self._credit(i, token, w, factor, totals, cue)
+        return totals
+
+    def cues(self) -> dict[str, list[tuple[float, str]]]:
+        return {
+            role: sorted(((v, t) for t, v in self.contrib[i].items()), key=lambda x: (-x[0], x[1]))
+            for i, role in enumerate(SECTION_ROLES)
+        }
+
+
+def _combine_parts(parts: Sequence[tuple[float, float, list[float]]]) -> dict[str, float]:
+    """Weighted mix of the parts' role shares; a part with little evidence weighs less."""
+    n = len(SECTION_ROLES)
+    combined = [0.0] * n
+    used = 0.0
+    for base, saturation, scores in parts:
+        total = sum(scores)
+        if total <= 0:
+            continue
+        weight = base * (1.0 - math.exp(-total / saturation))
+        used += weight
+        for i in range(n):
+            combined[i] += weight * scores[i] / total
+    return {r: (combined[i] / used if used > 0 else 0.0) for i, r in enumerate(SECTION_ROLES)}
+
+
 def score_features(
     feats: SectionFeatures, model: CueModel | None = None
 ) -> tuple[dict[str, float], dict[str, list[tuple[float, str]]]]:
@@ -249,63 +309,20 @@ def score_features(
     One pass over each part computes both the part's scores and each token's
     contribution (for the cue list); heading counts are capped at 2.
     """
-    model = model or default_model()
-    n = len(SECTION_ROLES)
-    situation = SECTION_ROLES.index(ROLE_SITUATION)
-    contrib: list[dict[str, float]] = [{} for _ in SECTION_ROLES]
-    weights_of = model.token_weights
-    memo = model._memo
-    log = math.log
-
-    def part(counts: Counter[str], boost: float, heading: bool, report: bool) -> list[float]:
-        totals = [0.0] * n
-        for token, c in counts.items():
-            ws = memo.get(token, 0)
-            if ws == 0:
-                ws = weights_of(token)
-            if not ws:
-                continue
-            factor = min(c, 2) if heading else 1.0 + log(c)
-            cue_factor = boost * (1.0 + log(c))
-            if report:
-                w = max(ws) * REPORT_TO_SITUATION
-                totals[situation] += w * factor
-                table = contrib[situation]
-                table[token] = table.get(token, 0.0) + w * cue_factor
-                continue
-            for i in range(n):
-                w = ws[i]
-                if w:
-                    totals[i] += w * factor
-                    table = contrib[i]
-                    table[token] = table.get(token, 0.0) + w * cue_factor
-        return totals
-
-    heading = part(feats.heading, 3.0, True, False)
-    children = part(feats.child_headings, 1.5, False, False)
-    body = part(feats.body, 1.0, False, False)
-    report = part(feats.report, 1.0, False, True)
+    scorer = _Scorer(model or default_model())
+    heading = scorer.part(feats.heading, 3.0, True, False)
+    children = scorer.part(feats.child_headings, 1.5, False, False)
+    body = scorer.part(feats.body, 1.0, False, False)
+    report = scorer.part(feats.report, 1.0, False, True)
     body = [x + y for x, y in zip(body, report, strict=True)]
-    combined = [0.0] * n
-    used = 0.0
-    for base, saturation, scores in (
-        (HEADING_WEIGHT, HEADING_SATURATION, heading),
-        (CHILD_HEADING_WEIGHT, CHILD_HEADING_SATURATION, children),
-        (BODY_WEIGHT, BODY_SATURATION, body),
-    ):
-        total = sum(scores)
-        if total <= 0:
-            continue
-        weight = base * (1.0 - math.exp(-total / saturation))
-        used += weight
-        for i in range(n):
-            combined[i] += weight * scores[i] / total
-    probs = {r: (combined[i] / used if used > 0 else 0.0) for i, r in enumerate(SECTION_ROLES)}
-    cues = {
-        role: sorted(((v, t) for t, v in contrib[i].items()), key=lambda x: (-x[0], x[1]))
-        for i, role in enumerate(SECTION_ROLES)
-    }
-    return probs, cues
+    probs = _combine_parts(
+        (
+            (HEADING_WEIGHT, HEADING_SATURATION, heading),
+            (CHILD_HEADING_WEIGHT, CHILD_HEADING_SATURATION, children),
+            (BODY_WEIGHT, BODY_SATURATION, body),
+        )
+    )
+    return probs, scorer.cues()
 
 
 def decide(probs: dict[str, float], cues: dict[str, list[tuple[float, str]]]) -> tuple[str, list[str], float]:
@@ -320,18 +337,60 @@ def classify_features(feats: SectionFeatures, model: CueModel | None = None) -> 
     return decide(probs, cues)
 
 
+# Weight of a heading rule (``drafter.roles.headings``) against the cue-word probabilities (sum 1).
+RULE_WEIGHT = 1.5
+RULE_ONLY_CONFIDENCE = 0.6
+
+
+def _apply_rule(
+    heading: str, probs: dict[str, float], cues: dict[str, list[tuple[float, str]]]
+) -> tuple[dict[str, float], dict[str, list[tuple[float, str]]]]:
+    """Add the evidence of a heading phrase that names the section's role."""
+    got = heading_rule(heading)
+    if got is None:
+        return probs, cues
+    role, phrase = got
+    cues = {**cues, role: [(math.inf, phrase), *[c for c in cues[role] if c[1] != phrase]]}
+    if not any(probs.values()):
+        return {r: (RULE_ONLY_CONFIDENCE if r == role else 0.0) for r in probs}, cues
+    raised = {r: p + (RULE_WEIGHT if r == role else 0.0) for r, p in probs.items()}
+    total = sum(raised.values())
+    return {r: p / total for r, p in raised.items()}, cues
+
+
 def classify_section(
     section: Section, model: CueModel | None = None, tok: Tokenizer = tokenize
 ) -> tuple[str, list[str], float]:
     """(role, cues that decided it, confidence in [0, 1]) for a top-level section."""
-    return classify_features(section_features(section, tok), model)
+    probs, cues = score_features(section_features(section, tok), model)
+    return decide(*_apply_rule(section.heading, probs, cues))
 
 
-# Conventional order of a speech: the first section usually assesses the situation and the
-# last one usually turns to style and discipline.  A small nudge, applied by ``label_speech``
-# only (``classify_section`` sees one section without its neighbours).
+# Conventional order of a speech: the first section usually assesses the situation, the middle ones
+# set tasks and the last one turns to style and discipline.  The position is evidence applied by
+# ``label_speech`` only (``classify_section`` sees one section without its neighbours).
 FIRST_SECTION_PRIOR = {ROLE_SITUATION: 0.08}
-LAST_SECTION_PRIOR = {ROLE_DISCIPLINE: 0.05}
+MIDDLE_SECTION_PRIOR = {ROLE_TASKS: 0.04}
+LAST_SECTION_PRIOR = {ROLE_DISCIPLINE: 0.06}
+
+
+def position_prior(i: int, n: int) -> dict[str, float]:
+    """Nudges for the ``i``-th of ``n`` top-level sections."""
+    if i == 0 and n >= 2:
+        return FIRST_SECTION_PRIOR
+    if i == n - 1 and n >= 3:
+        return LAST_SECTION_PRIOR
+    if 0 < i < n - 1:
+        return MIDDLE_SECTION_PRIOR
+    return {}
+
+
+def _nudge(probs: dict[str, float], nudges: dict[str, float]) -> dict[str, float]:
+    if not nudges or not any(probs.values()):
+        return probs
+    raised = {r: p + nudges.get(r, 0.0) for r, p in probs.items()}
+    total = sum(raised.values())
+    return {r: p / total for r, p in raised.items()}
 
 
 def label_speech(speech: Speech, model: CueModel | None = None, tok: Tokenizer = tokenize) -> None:
@@ -339,192 +398,16 @@ def label_speech(speech: Speech, model: CueModel | None = None, tok: Tokenizer =
     n = len(speech.sections)
     for i, section in enumerate(speech.sections):
         probs, cues = score_features(section_features(section, tok), model)
-        if any(probs.values()):
-            nudges: dict[str, float] = {}
-            if i == 0 and n >= 2:
-                nudges.update(FIRST_SECTION_PRIOR)
-            if i == n - 1 and n >= 3:
-                nudges.update(LAST_SECTION_PRIOR)
-            if nudges:
-                probs = {r: p + nudges.get(r, 0.0) for r, p in probs.items()}
-                total = sum(probs.values())
-                probs = {r: p / total for r, p in probs.items()}
+        probs = _nudge(probs, position_prior(i, n))
+        probs, cues = _apply_rule(section.heading, probs, cues)
         section.role, section.role_cues, section.role_confidence = decide(probs, cues)
 
 
 def load_labelled_corpus(paths: Sequence[str | Path] | str | Path, progress=None):
     """``outline.parse_corpus`` and then ``label_speech`` on every speech."""
-    from drafter.outline import parse_corpus
-
     if isinstance(paths, (str, Path)):
         paths = [paths]
     result = parse_corpus(list(paths), progress)
     for speech in result.speeches:
         label_speech(speech)
     return result
-
-
-# ---------------------------------------------------------------------------
-# Mining cue words from a corpus (log-odds with informative Dirichlet prior)
-
-
-@dataclass
-class LabelledDoc:
-    """Token counts of one section (or sub-section) with a role and the speech it is in."""
-
-    role: str
-    counts: Counter[str]
-    speech: tuple[str, int]
-
-
-def log_odds(
-    docs: Iterable[LabelledDoc],
-    *,
-    alpha0: float | None = None,
-    min_z: float = 2.0,
-    min_speeches: int = 2,
-    top: int = 60,
-) -> dict[str, dict[str, float]]:
-    """Mined cue weights per role: z-scored log-odds of each word in the role vs the other roles.
-
-    Words must be content words seen in ``min_speeches`` different speeches
-    (so names of one place or one project never become cues).  The docs of one
-    speech must come one after another.
-    """
-    per_role: dict[str, Counter[str]] = {r: Counter() for r in SECTION_ROLES}
-    # Number of distinct speeches per token, counted without a set per token: the docs of one
-    # speech come one after another (as every caller builds them).
-    spread: Counter[str] = Counter()
-    last_seen: dict[str, tuple[str, int]] = {}
-    for doc in docs:
-        role_counts = per_role[doc.role]
-        for token, c in doc.counts.items():
-            if not is_content_token(token):
-                continue
-            role_counts[token] += c
-            if last_seen.get(token) != doc.speech:
-                spread[token] += 1
-                last_seen[token] = doc.speech
-    total = Counter[str]()
-    for counts in per_role.values():
-        total.update(counts)
-    n_all = sum(total.values())
-    if not n_all:
-        return {r: {} for r in SECTION_ROLES}
-    if alpha0 is None:  # prior strength: 5 % of the corpus, between 10 and 500 pseudo-counts
-        alpha0 = min(500.0, max(10.0, 0.05 * n_all))
-    out: dict[str, dict[str, float]] = {}
-    for role in SECTION_ROLES:
-        mine_c = per_role[role]
-        n_r = sum(mine_c.values())
-        n_o = n_all - n_r
-        scored = []
-        for token, f in total.items():
-            if spread[token] < min_speeches:
-                continue
-            a_w = alpha0 * f / n_all
-            y_r = mine_c.get(token, 0)
-            y_o = f - y_r
-            if y_r < 2:
-                continue
-            delta = math.log((y_r + a_w) / (n_r + alpha0 - y_r - a_w)) - math.log(
-                (y_o + a_w) / (n_o + alpha0 - y_o - a_w)
-            )
-            z = delta / math.sqrt(1.0 / (y_r + a_w) + 1.0 / (y_o + a_w))
-            if z >= min_z:
-                scored.append((z, token))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        out[role] = {t: round(min(MINED_MAX_WEIGHT, z / 3.0), 3) for z, t in scored[:top]}
-    return out
-
-
-def learn_cues(
-    speeches: Sequence[Speech],
-    *,
-    rounds: int = 2,
-    anchor_confidence: float = 0.6,
-    tok: Tokenizer = tokenize,
-) -> dict[str, dict[str, float]]:
-    """Mine cue words from labelled-by-bootstrap sections of ``speeches``.
-
-    Round 1: sections the prior lexicon labels with confidence at least
-    ``anchor_confidence`` are the anchors; cue words are mined from them.
-    Next rounds: all sections are relabelled with prior + mined cues and the
-    cue words are mined again from the confident ones.
-    """
-    originals = [s for s in speeches if s.duplicate_of is None]
-    cache: dict[str, list[str]] = {}
-
-    def ctok(text: str) -> list[str]:
-        got = cache.get(text)
-        if got is None:
-            got = cache[text] = tok(text)
-        return got
-
-    feats = {id(sec): section_features(sec, ctok) for speech in originals for sec in speech.sections}
-    model = prior_model()
-    mined: dict[str, dict[str, float]] = {r: {} for r in SECTION_ROLES}
-    for _ in range(max(1, rounds)):
-        docs = []
-        for speech in originals:
-            key = (speech.source, speech.index)
-            for sec in speech.sections:
-                f = feats[id(sec)]
-                role, _cues, conf = classify_features(f, model)
-                if conf >= anchor_confidence:
-                    docs.append(LabelledDoc(role, f.all_tokens(), key))
-        mined = log_odds(docs)
-        model = combine(prior_lexicon(), mined)
-    return mined
-
-
-def write_cues(mined: dict[str, dict[str, float]], path: Path = CUES_FILE) -> Path:
-    from drafter.util import atomic_write
-
-    header = (
-        "# Cue words MINED from the corpus by drafter.roles.learn_cues (log-odds, bootstrapped).\n"
-        "# Regenerate with: python -m drafter.roles learn [PATH...]   (default: seeds/)\n"
-    )
-    body = yaml.safe_dump(
-        {r: mined.get(r, {}) for r in SECTION_ROLES}, allow_unicode=True, sort_keys=False, width=200
-    )
-    return atomic_write(path, header + body)
-
-
-def _main(argv: list[str]) -> int:
-    if not argv or argv[0] != "learn":
-        print("用法：python -m drafter.roles learn [路径...]", file=sys.stderr)
-        return 2
-    from drafter.outline import parse_corpus
-    from drafter.util import seeds_dir
-
-    paths = argv[1:] or [str(seeds_dir())]
-    result = parse_corpus(paths)
-    mined = learn_cues(result.speeches)
-    out = write_cues(mined)
-    print(f"已写入 {out}：" + "，".join(f"{r} {len(mined[r])} 个" for r in SECTION_ROLES))
-    return 0
-
-
-__all__ = [
-    "ROLE_DISCIPLINE",
-    "ROLE_SITUATION",
-    "ROLE_TASKS",
-    "CueModel",
-    "LabelledDoc",
-    "SectionFeatures",
-    "classify_features",
-    "classify_section",
-    "default_model",
-    "get_jieba",
-    "label_speech",
-    "learn_cues",
-    "load_labelled_corpus",
-    "log_odds",
-    "section_features",
-    "tokenize",
-]
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))

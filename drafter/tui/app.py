@@ -1,21 +1,24 @@
 """The drafting wizard: ``drafter`` with no arguments.
 
-A thin shell over the core: the draft is a ``model.Draft``; every change is
-autosaved (``drafter.session``) and re-linted in a worker; the phrasebank,
-its search index, the templates and the corpus structures load in thread
-workers so the first screen is interactive at once.
+The app composes the screen, holds the key bindings and routes messages:
+steps and widgets post them (``DraftChanged``, ``JumpToFinding``,
+``ExportRequested`` …), workers in ``loaders`` post what they loaded or
+checked, and the app hands each to the ``Workspace`` (the core, which holds
+the draft) and to the steps that show it.  Nothing else in ``drafter.tui``
+imports this module.
 """
 
 from __future__ import annotations
 
 import copy
 import gc
+import io
 import os
-import threading
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
@@ -23,69 +26,31 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
-from textual.widgets import ContentSwitcher, OptionList, Static
+from textual.widgets import ContentSwitcher, Static
 
 from drafter.errors import DrafterError
-from drafter.model import Draft
-from drafter.tui.base import Step
-from drafter.tui.keybar import KeyBar
-from drafter.tui.meeting import MeetingStep
-from drafter.tui.steplist import StepList
-from drafter.workspace import session
+from drafter.tui import loaders
+from drafter.tui import messages as m
+from drafter.tui.commands import DrafterCommands
+from drafter.tui.steps import Step, step_class
+from drafter.tui.steps.meeting import MeetingStep
+from drafter.tui.widgets import KeyBar, StepList
+from drafter.workspace import ATTENTION, DONE, PENDING, STEP_KEYS, STEPS, Workspace, draft_title, save_theme
+from drafter.workspace import finding_path as _finding_path
+from drafter.workspace import finding_step as _finding_step
 
-if TYPE_CHECKING:
-    from drafter.tui.screens import KeyHelp, NewPhrase
+STATE_MARKS = {DONE: ("✓", "green"), ATTENTION: ("!", "yellow"), PENDING: ("·", "dim")}
 
-STATE_MARKS = {
-    session.DONE: ("✓", "green"),
-    session.ATTENTION: ("!", "yellow"),
-    session.PENDING: ("·", "dim"),
-}
-
-# Keys that belong to widgets rather than to the app, for the help screen: (key, description, where).
-WIDGET_KEYS = (
-    ("Tab / Shift+Tab", "在输入框、列表和按钮之间移动", "通用"),
-    ("↑ ↓ / 回车", "在列表中移动 / 选用", "通用"),
-    ("Esc", "关闭对话框", "通用"),
-    ("Ctrl+Z / Ctrl+Y", "撤销 / 重做（自拟文字编辑框）", "内容"),
-    ("Shift+←→↑↓", "选中文字（自拟文字编辑框），再按 Ctrl+L 加入素材库", "内容"),
-    ("Ctrl+C / Ctrl+X / Ctrl+V", "复制 / 剪切 / 粘贴", "通用"),
-)
-
-SEARCH_LIMIT = 30  # results shown per query (more only slows the list down)
-LINT_DELAY = 0.3  # seconds without changes before re-linting (typing never waits on it)
-
-GLOBAL_ACTIONS = {"save", "export_now", "prev_step", "next_step", "open", "go", "help"}
-
-KEY_NAMES = {
-    "up": "↑",
-    "down": "↓",
-    "left": "←",
-    "right": "→",
-    "delete": "Delete",
-    "enter": "回车",
-    "escape": "Esc",
-}
+LINT_DELAY = 0.3  # seconds without changes before re-checking (typing never waits on it)
+GLOBAL_ACTIONS = {"save", "export_now", "prev_step", "next_step", "open", "go", "help", "review"}
+PALETTE = "另存为、复制全文、换一批、素材审核等，也可查找素材"
 
 
 def _screens() -> Any:
-    """The dialog screens (imported when first needed, to keep start-up short)."""
-    import drafter.tui.screens as screens
+    """The dialogs (imported when first needed, to keep start-up short)."""
+    import drafter.tui.screens.dialogs as dialogs
 
-    return screens
-
-
-def key_label(key: str) -> str:
-    """``ctrl+s`` -> ``Ctrl+S``, ``shift+up`` -> ``Shift+↑``."""
-    labels = []
-    for k in key.split(",")[0].split("+"):
-        if k in ("ctrl", "shift", "alt"):
-            labels.append(k.capitalize())
-        elif k in KEY_NAMES:
-            labels.append(KEY_NAMES[k])
-        else:
-            labels.append(k.upper())
-    return "+".join(labels)
+    return dialogs
 
 
 class DrafterApp(App[int]):
@@ -94,6 +59,7 @@ class DrafterApp(App[int]):
     CSS_PATH = str(Path(__file__).with_name("app.tcss"))
     TITLE = "讲稿助手"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {DrafterCommands}
     # Focus the first field at once (one focus change less at start-up; each redraws the footer).
     AUTO_FOCUS = "#meeting-0"
     # Screen classes for small terminals (80×24): see app.tcss.
@@ -107,6 +73,7 @@ class DrafterApp(App[int]):
         Binding("ctrl+b", "prev_step", "上一步", priority=True, id="prev"),
         Binding("ctrl+n", "next_step", "下一步", priority=True, id="next"),
         Binding("ctrl+o", "open", "打开", priority=True, id="open", show=False),
+        Binding("ctrl+r", "review", "素材审核", priority=True, id="review", show=False),
         Binding("ctrl+q", "quit", "退出", priority=True, id="quit"),
         Binding("ctrl+p", "command_palette", "命令", priority=True, show=False, id="palette"),
         # Tab moves the focus in the app's own loop, before the keys typed after it are forwarded
@@ -131,119 +98,124 @@ class DrafterApp(App[int]):
         super().__init__()
         self.draft_path = Path(draft_path) if draft_path else None
         self.offer_resume = resume
-        self.corpus = list(corpus) if corpus is not None else None
-        self.draft: Draft = Draft()
-        self.spec_path: Path | None = None
-        self.origin: Path | None = None
-        self.exported = False
-        self.touched = False
-        self.phrasebank: Any = None
-        self.index: Any = None
-        self.templates: list[Any] = []
-        self.structures: list[Any] = []
-        self.structures_loaded = False
-        self.findings: list[Any] = []
-        self.markdown = ""
-        self.lint_ready = False
-        self.last_export: Path | None = None
-        self._core_ready = threading.Event()
-        self._save_lock = threading.Lock()
-        self._save_serial = 0
-        self._saved_serial = 0
+        self.workspace = Workspace([Path(p) for p in corpus] if corpus is not None else None)
         self._dirty_save = False
         self._dirty_lint = False
         self._dirty_profile = False
-        self._suggest_cache: dict[str, tuple[Draft, list[str]]] = {}
-        self._crash: str | None = None
-        self._quit_confirmed = False
         self._last_change = 0.0
         self._profile_pending = False
-        self.needed_meeting: list[str] = []
+        self._pending_choice: str | None = None
+        self._quit_confirmed = False
+        self._heap_frozen = False
+        self._crash: str | None = None
+        self._theme_restored = False
+        self._separator = False  # the export step's 样式分隔符 switch, for the export running now
+        self.step_reasons: dict[str, list[str]] = {}
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         yield Static("", id="topbar")
         with Horizontal(id="body"):
-            yield StepList(self._step_chosen, id="steps")
+            yield StepList(id="steps")
             with ContentSwitcher(id="switcher", initial="meeting"):
-                # Only the first step now: the others are mounted once the first screen is up.
-                yield MeetingStep(id=MeetingStep.key)
+                # Only the first step now: the others are mounted on their first visit.
+                yield MeetingStep(self.workspace, id=MeetingStep.key)
         yield KeyBar(id="keybar")
 
     def on_mount(self) -> None:
-        self.start_draft()  # shows the draft in the first step and the sidebar
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.start_draft()
         if self.draft_path is not None:
             self.show_step("meeting")
         self.set_interval(0.4, self._tick)
 
     def on_ready(self) -> None:
-        """The first screen is up: once it is painted, start loading and offer to resume."""
+        """The first screen is up: once it is painted, load in workers and offer to resume."""
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         self._fill_profile()
-        self.run_worker(self._load_core, thread=True, group="load", exit_on_error=False)
-        self.run_worker(self._load_structures, thread=True, group="corpus", exit_on_error=False)
+        ws, post = self.workspace, self.post_message
+        self.run_worker(partial(loaders.load_core, ws, post), thread=True, group="load", exit_on_error=False)
+        self.run_worker(
+            partial(loaders.load_structures, ws, post), thread=True, group="corpus", exit_on_error=False
+        )
         if self.draft_path is None and self.offer_resume:
-            records = [r for r in session.recent_drafts() if r.path != self.spec_path]
-            if records and self.touched:
+            records = [r for r in ws.recent_drafts() if r.path != ws.spec_path]
+            for record in records:
+                if record.problem:
+                    self.notify(record.problem, severity="warning", markup=False, timeout=15)
+            if records and ws.touched:
                 # the writer has started typing: do not interrupt with a dialog
                 self.notify(f"有 {len(records)} 篇自动保存的草稿，可按 Ctrl+O 打开继续", timeout=8)
             elif records:
-                from drafter.tui.screens import ResumeScreen
-
-                self.push_screen(ResumeScreen(records), self._resume_chosen)
+                self.push_screen(_screens().ResumeScreen(records), self._resume_chosen)
 
     def start_draft(self) -> None:
-        if self.draft_path is not None:
-            if self.open_path(self.draft_path):
-                return
+        if self.draft_path is not None and self.open_path(self.draft_path):
+            return
         # The profile (a YAML file) is read once the first screen is up: see _fill_profile.
         self.new_draft(profile=False)
         self._profile_pending = True
 
     def _read_profile(self) -> dict[str, str]:
+        """The saved profile's fields; restores the saved theme once.  Problems are notices."""
         try:
-            return session.load_profile()
+            profile = self.workspace.read_profile()
         except DrafterError as exc:
-            self.notify(str(exc), severity="warning", markup=False)
+            self.notify(f"{exc}（已忽略）", severity="warning", markup=False, timeout=8)
+            self._restore_theme(None)
             return {}
+        for problem in profile.problems:
+            self.notify(f"常用信息文件：{problem}", severity="warning", markup=False, timeout=8)
+        self._restore_theme(profile.theme)
+        return profile.fields
+
+    def _restore_theme(self, theme: str | None) -> None:
+        if self._theme_restored:
+            return
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        self._theme_restored = True  # from now on a change is the writer's: remembered
+
+    def _theme_changed(self, theme: Any) -> None:
+        name = getattr(theme, "name", None)
+        if self._theme_restored and isinstance(name, str):
+            self.run_worker(partial(self._save_theme, name), thread=True, group="theme", exit_on_error=False)
+
+    def _save_theme(self, name: str) -> None:
+        try:
+            save_theme(name)
+        except DrafterError as exc:
+            self.post_message(m.LoadFailed(f"界面主题未能保存：{exc}"))
 
     def new_draft(self, *, profile: bool = True) -> None:
         self._profile_pending = False
-        values = self._read_profile() if profile else {}
-        self.set_draft(session.blank_draft(values), spec=None, origin=None, exported=False)
+        self.workspace.new_draft(self._read_profile() if profile else None)
+        self._draft_shown()
 
     def _fill_profile(self) -> None:
         """Fill the start-up draft's empty 地区/讲话人/职务 from the saved profile.
 
         Fields the writer has typed into meanwhile keep what they typed.
         """
+        profile = self._read_profile()
         if not self._profile_pending:
             return
         self._profile_pending = False
-        profile = self._read_profile()
-        filled = session.apply_profile(self.draft.meeting, profile)
-        if filled == self.draft.meeting:
-            return
-        self.draft.meeting.update(filled)
-        if meeting := self.step("meeting"):
-            meeting.refresh_from_draft()
-        self.refresh_sidebar()
-        self.update_topbar()
+        if self.workspace.fill_from_profile(profile):
+            if meeting := self.step("meeting"):
+                meeting.refresh_from_draft()
+            self.refresh_sidebar()
+            self.update_topbar()
 
-    def set_draft(self, draft: Draft, *, spec: Path | None, origin: Path | None, exported: bool) -> None:
-        self.draft = draft
+    def _draft_shown(self, notices: Iterable[str] = ()) -> None:
+        """A new or opened draft: every step shows it, it is checked soon."""
         self._profile_pending = False
-        self.needed_meeting = []
-        self.spec_path = spec
-        self.origin = origin
-        self.exported = exported
-        self.touched = False
-        self.findings = []
-        self.lint_ready = False
         self._dirty_lint = True
-        self._suggest_cache.clear()
+        self._dirty_save = self.workspace.touched
+        for notice in notices:
+            self.notify(notice, severity="warning", markup=False, timeout=12)
         for step in self.query(Step):
             step.refresh_from_draft()
         self.refresh_sidebar()
@@ -251,17 +223,11 @@ class DrafterApp(App[int]):
 
     def open_path(self, path: Path) -> bool:
         try:
-            draft, problems = session.open_draft(path)
+            problems, notices = self.workspace.open(path)
         except DrafterError as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=8)
             return False
-        autosaved = path.resolve().parent == session.user_drafts_dir().resolve()
-        if autosaved:
-            self.set_draft(draft, spec=path, origin=None, exported=session.is_exported(path))
-        else:
-            self.set_draft(draft, spec=None, origin=path, exported=False)
-            self.touched = True
-            self._dirty_save = True
+        self._draft_shown(notices)
         for problem in problems[:3]:
             self.notify(str(problem), severity="warning", markup=False, timeout=8)
         if len(problems) > 3:
@@ -269,37 +235,13 @@ class DrafterApp(App[int]):
         return True
 
     def _resume_chosen(self, record: Any) -> None:
-        if record is None:
-            return
-        if self.open_path(record.path):
+        if record is not None and self.open_path(record.path):
             self.notify(f"已恢复：{record.title or record.path.name}", markup=False)
 
-    # ------------------------------------------------------------ background loading
-    def _load_core(self) -> None:
-        try:
-            from drafter.drafting import list_templates
-
-            templates = list_templates()
-            self.call_from_thread(self._templates_loaded, templates)
-            from drafter.phrasebank import load_phrasebank
-
-            bank = load_phrasebank()
-            index = bank.index
-            from drafter.phrasebank import warm_up
-
-            warm_up()
-            self.call_from_thread(self._phrasebank_loaded, bank, index)
-        except DrafterError as exc:
-            self.call_from_thread(
-                self.notify, f"素材库加载失败：{exc}", severity="error", markup=False, timeout=10
-            )
-        except Exception as exc:  # never a traceback for the writer
-            self.call_from_thread(self._internal_error, "加载素材库", exc)
-        finally:
-            self._core_ready.set()
-
-    def _templates_loaded(self, templates: list[Any]) -> None:
-        self.templates = [t for t in templates if not getattr(t, "problem", None)]
+    # ------------------------------------------------------------ loaded in workers
+    def on_templates_loaded(self, message: m.TemplatesLoaded) -> None:
+        templates = message.templates
+        self.workspace.templates = [t for t in templates if not getattr(t, "problem", None)]
         for t in templates:
             if getattr(t, "problem", None):
                 self.notify(f"模板有误，已跳过：{t.problem}", severity="warning", markup=False, timeout=8)
@@ -315,15 +257,16 @@ class DrafterApp(App[int]):
         self._heap_frozen = True
 
     def on_unmount(self) -> None:
-        if getattr(self, "_heap_frozen", False):
+        if self._heap_frozen:
             gc.unfreeze()
             self._heap_frozen = False
+        self.workspace.release()
 
-    def _phrasebank_loaded(self, bank: Any, index: Any) -> None:
-        self.phrasebank = bank
-        self.index = index
+    def on_phrasebank_loaded(self, message: m.PhrasebankLoaded) -> None:
+        ws = self.workspace
+        ws.phrasebank, ws.index = message.bank, message.index
         self._settle_heap()
-        errors = [p for p in bank.problems if getattr(p, "severity", "error") == "error"]
+        errors = [p for p in message.bank.problems if getattr(p, "severity", "error") == "error"]
         if errors:
             self.notify(
                 f"素材库有 {len(errors)} 处错误（已跳过出错的条目）：{errors[0]}",
@@ -334,189 +277,120 @@ class DrafterApp(App[int]):
         self._dirty_lint = True
         self.update_topbar()
         for step in self.query(Step):
-            step.refresh_from_draft()
-        if content := self.step("content"):
-            content.run_search()
-        if structure := self.step("structure"):
-            option = structure.query_one("#structure-choices", OptionList).highlighted_option
-            if option is not None and option.id and option.id != "loading":
-                self.preview_choice(option.id)
+            step.workspace_loaded()
+        if self._pending_choice is not None:
+            option_id, self._pending_choice = self._pending_choice, None
+            self.choose_structure(option_id)
 
-    def _load_structures(self) -> None:
-        try:
-            from drafter.mine import structures
-            from drafter.roles import load_labelled_corpus
-            from drafter.util import seeds_dir
-
-            paths = self.corpus if self.corpus is not None else [seeds_dir()]
-            found = structures(load_labelled_corpus(paths).speeches) if paths else []
-            self.call_from_thread(self._structures_loaded, found)
-        except DrafterError as exc:
-            self.call_from_thread(self._structures_loaded, [])
-            self.call_from_thread(self.notify, f"语料读取失败：{exc}", severity="warning", markup=False)
-        except Exception as exc:
-            self.call_from_thread(self._structures_loaded, [])
-            self.call_from_thread(self._internal_error, "挖掘语料结构", exc)
-
-    def _structures_loaded(self, found: list[Any]) -> None:
-        self.structures = found
-        self.structures_loaded = True
+    def on_structures_loaded(self, message: m.StructuresLoaded) -> None:
+        self.workspace.structures = message.structures
+        self.workspace.structures_loaded = True
+        if message.problem:
+            self.notify(message.problem, severity="warning", markup=False)
         if structure := self.step("structure"):
             structure.refresh_choices()
 
-    @property
-    def phrasebank_ready(self) -> bool:
-        return self.phrasebank is not None
-
-    @property
-    def heading_sets(self) -> dict[str, Any]:
-        return self.phrasebank.heading_sets if self.phrasebank is not None else {}
-
-    def _internal_error(self, what: str, exc: BaseException) -> None:
-        if os.environ.get("DRAFTER_DEBUG") or self.is_headless:
-            raise exc
-        self.notify(
-            f"{what}时出现内部错误：{type(exc).__name__}: {exc}", severity="error", markup=False, timeout=15
-        )
+    def on_load_failed(self, message: m.LoadFailed) -> None:
+        if message.error is not None and (os.environ.get("DRAFTER_DEBUG") or self.is_headless):
+            raise message.error
+        self.notify(message.message, severity="error", markup=False, timeout=12)
 
     def _handle_exception(self, error: Exception) -> None:
-        if isinstance(error, DrafterError):
-            self.notify(str(error), severity="error", markup=False, timeout=10)
+        if isinstance(error, DrafterError | OSError):
+            # never exit on a writer's file problem: say it (an OSError here escaped a message)
+            self.notify(
+                str(error) if isinstance(error, DrafterError) else f"文件操作失败：{error}",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
             return
         if os.environ.get("DRAFTER_DEBUG") or self.is_headless:
             super()._handle_exception(error)
             return
         self._crash = f"{type(error).__name__}: {error}"
-        self._flush_autosave()
+        self._save_now()
         self.exit(70)
 
-    # ------------------------------------------------------------ changes, autosave, lint
+    # ------------------------------------------------------------ changes, autosave, check
     def draft_changed(self, *, meeting: bool = False) -> None:
-        """A step changed the draft: autosave and re-lint soon."""
-        self.touched = True
+        """The draft changed: autosave and re-check soon."""
+        self.workspace.changed(meeting=meeting)
         self._dirty_save = True
         self._dirty_lint = True
         self._last_change = time.monotonic()
         if meeting:
-            self._suggest_cache.clear()
             self._dirty_profile = True
             self.update_topbar()
             self.refresh_sidebar()
+
+    def on_draft_changed(self, message: m.DraftChanged) -> None:
+        self.draft_changed(meeting=message.meeting)
 
     def _tick(self) -> None:
         if self._dirty_save:
             self._dirty_save = False
             self._start_autosave()
-        if self._dirty_lint and self.phrasebank_ready and time.monotonic() - self._last_change > LINT_DELAY:
+        ws = self.workspace
+        if self._dirty_lint and ws.phrasebank_ready and time.monotonic() - self._last_change > LINT_DELAY:
             self._dirty_lint = False
-            self._start_lint()
-
-    def _snapshot(self) -> tuple[Path, str, str, dict[str, str] | None]:
-        if self.spec_path is None:
-            self.spec_path = session.new_autosave_path()
-        text = session.draft_yaml(self.draft)
-        profile = dict(self.draft.meeting) if self._dirty_profile else None
-        self._dirty_profile = False
-        return self.spec_path, text, session.draft_title(self.draft), profile
+            draft, bank = copy.deepcopy(ws.draft), ws.phrasebank
+            self.run_worker(
+                partial(loaders.check, ws, draft, bank, self.post_message),
+                thread=True,
+                exclusive=True,
+                group="lint",
+                exit_on_error=False,
+            )
 
     def _start_autosave(self) -> None:
-        if not self.touched:
+        ws = self.workspace
+        if not ws.touched:
             return
-        try:
-            spec, text, title, profile = self._snapshot()
-        except DrafterError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self._save_serial += 1
-        serial = self._save_serial
-        origin = str(self.origin) if self.origin else None
+        snap = ws.snapshot(profile=self._dirty_profile)
+        self._dirty_profile = False
         self.run_worker(
-            lambda: self._write_autosave(serial, spec, text, title, origin, profile),
+            partial(loaders.autosave, ws, snap, self.post_message),
             thread=True,
             group="autosave",
             exit_on_error=False,
         )
 
-    def _write_autosave(
-        self,
-        serial: int,
-        spec: Path,
-        text: str,
-        title: str,
-        origin: str | None,
-        profile: dict[str, str] | None,
-    ) -> None:
+    def on_saved(self, message: m.Saved) -> None:
+        if message.note:
+            self.notify(message.note, severity="warning", markup=False, timeout=15)
+
+    def on_save_failed(self, message: m.SaveFailed) -> None:
+        self.notify(f"自动保存失败：{message.message}", severity="error", markup=False, timeout=10)
+
+    def _save_now(self) -> str | None:
+        """Autosave on this thread; the reason (Chinese) when it failed."""
         try:
-            with self._save_lock:
-                if serial < self._saved_serial:
-                    return
-                session.autosave_text(spec, text, title, origin)
-                self._saved_serial = serial
-            if profile is not None:
-                session.save_profile(profile)
+            result = self.workspace.save_now()
         except DrafterError as exc:
-            self.call_from_thread(self.notify, f"自动保存失败：{exc}", severity="error", markup=False)
+            return str(exc)
+        self._dirty_save = False
+        if result is not None and result.note:
+            self.notify(result.note, severity="warning", markup=False, timeout=15)
+        return None
 
-    def _flush_autosave(self) -> None:
-        """Write the draft now (on the calling thread)."""
-        if not self.touched:
-            return
-        try:
-            spec, text, title, profile = self._snapshot()
-            with self._save_lock:
-                self._save_serial += 1
-                session.autosave_text(spec, text, title, str(self.origin) if self.origin else None)
-                self._saved_serial = self._save_serial
-            if profile is not None:
-                session.save_profile(profile)
-            self._dirty_save = False
-        except DrafterError as exc:
-            self.notify(f"自动保存失败：{exc}", severity="error", markup=False)
-
-    def _start_lint(self) -> None:
-        draft = copy.deepcopy(self.draft)
-        bank = self.phrasebank
-        self.run_worker(
-            lambda: self._lint(draft, bank), thread=True, exclusive=True, group="lint", exit_on_error=False
-        )
-
-    def _lint(self, draft: Draft, bank: Any) -> None:
-        try:
-            from drafter.drafting import render_speech
-            from drafter.export import speech_to_markdown
-            from drafter.lint import lint_speech
-
-            speech = render_speech(draft, bank, allow_blanks=True)
-            findings = lint_speech(speech, year=session.meeting_year(draft.meeting), draft=True)
-            markdown = speech_to_markdown(speech)
-            missing = session.missing_values(markdown)
-        except DrafterError as exc:
-            from drafter.lint import Finding
-
-            findings = [Finding("render", "error", exc.message, exc.file or "草稿", exc.line)]
-            markdown = f"**无法生成全文**：{exc}"
-            missing = []
-        except Exception as exc:
-            self.call_from_thread(self._internal_error, "检查草稿", exc)
-            return
-        self.call_from_thread(self._lint_done, findings, markdown, missing)
-
-    def _lint_done(self, findings: list[Any], markdown: str, missing: list[str] | None = None) -> None:
-        self.findings = findings
-        self.markdown = markdown
-        self.lint_ready = True
+    def on_checked(self, message: m.Checked) -> None:
+        ws = self.workspace
+        ws.checked(message.result)
         # meeting fields the chosen phrases use but that are empty: marked on the 会议信息 step
-        self.needed_meeting = session.missing_meeting_fields(missing or [])
         if meeting := self.step("meeting"):
-            meeting.show_needed(set(self.needed_meeting))
+            meeting.show_needed(set(ws.needed_meeting))
         self.refresh_sidebar()
-        if headings := self.step("headings"):
-            headings.show_lint()
-        if preview := self.step("preview"):
-            preview.show_findings()
-            self.run_worker(
-                preview.show_markdown(markdown), group="markdown", exclusive=True, exit_on_error=False
-            )
+        try:
+            if headings := self.step("headings"):
+                headings.show_lint()
+            if preview := self.step("preview"):
+                preview.show_findings()
+                self.run_worker(
+                    preview.show_markdown(ws.markdown), group="markdown", exclusive=True, exit_on_error=False
+                )
+        except NoMatches:
+            pass  # a step being mounted right now: it shows the check when it is up
 
     # ------------------------------------------------------------ sidebar and steps
     def refresh_sidebar(self) -> None:
@@ -524,13 +398,9 @@ class DrafterApp(App[int]):
             box = self.query_one("#steps", StepList)
         except NoMatches:
             return
-        states = session.step_states(self.draft, self.findings if self.lint_ready else [], self.exported)
-        needed = [n for n in self.needed_meeting if not (self.draft.meeting.get(n) or "").strip()]
-        if needed and self.lint_ready:
-            states.states["meeting"] = session.ATTENTION
-            states.reasons["meeting"].append(f"所选内容要用到：{'、'.join(needed)}")
+        states = self.workspace.states()
         steps = []
-        for i, (key, label) in enumerate(session.STEPS):
+        for i, (key, label) in enumerate(STEPS):
             mark, style = STATE_MARKS[states.states[key]]
             text = Text()
             text.append(f"{mark} ", style=style)
@@ -540,21 +410,18 @@ class DrafterApp(App[int]):
         box.set_steps(steps)
 
     def update_topbar(self) -> None:
+        ws = self.workspace
         text = Text()
         text.append(" 讲稿助手 ", style="bold reverse")
-        title = session.draft_title(self.draft)
-        text.append(f" {title or '（新讲稿）'} ")
-        if self.phrasebank is None:
+        text.append(f" {draft_title(ws.draft) or '（新讲稿）'} ")
+        if ws.phrasebank is None:
             text.append("　素材库加载中…", style="dim")
         else:
-            text.append(f"　素材库 {len(self.phrasebank.phrases)} 条", style="dim")
+            text.append(f"　素材库 {len(ws.phrasebank.phrases)} 条", style="dim")
         text.append("　F1 帮助　Ctrl+P 命令", style="dim")
-        if text == getattr(self, "_topbar_text", None):
-            return
-        self._topbar_text = text
         try:
             self.query_one("#topbar", Static).update(text)
-        except Exception:
+        except NoMatches:
             pass
 
     def step(self, key: str) -> Any:
@@ -571,268 +438,255 @@ class DrafterApp(App[int]):
     def show_step(self, key: str, *, focus: bool = True, then: Callable[[Any], None] | None = None) -> None:
         """Show a step (mounting it on its first visit), then call ``then(step)``."""
         if self.step(key) is None:
+            if focus:
+                # keys typed before the new step is mounted must not reach the old one
+                # (an Enter meant for 导出 would re-pick the structure)
+                self.set_focus(None)
             self.call_later(self._mount_and_show, key, focus, then)
             return
         self._show_mounted(key, focus, then)
 
     async def _mount_and_show(self, key: str, focus: bool, then: Callable[[Any], None] | None) -> None:
         if self.step(key) is None:
-            from drafter.tui.steps import STEP_CLASSES
-
-            cls = next(c for c in STEP_CLASSES if c.key == key)
-            await self.query_one("#switcher", ContentSwitcher).mount(cls(id=key))
+            await self.query_one("#switcher", ContentSwitcher).mount(step_class(key)(self.workspace, id=key))
         self._show_mounted(key, focus, then)
 
     def _show_mounted(self, key: str, focus: bool, then: Callable[[Any], None] | None) -> None:
-        switcher = self.query_one("#switcher", ContentSwitcher)
-        switcher.current = key
+        self.query_one("#switcher", ContentSwitcher).current = key
         step = self.query_one(f"#{key}", Step)
         step.refresh_from_draft()
-        self.query_one("#steps", StepList).highlight(session.STEP_KEYS.index(key))
+        self.query_one("#steps", StepList).highlight(STEP_KEYS.index(key))
         if focus:
             step.focus_main()
         if then is not None:
             then(step)
 
-    def _step_chosen(self, key: str, focus: bool) -> None:
-        """The sidebar moved (focus=False: show the step, stay in the sidebar) or chose (Enter, click)."""
-        if focus or key != self.current_step:
-            self.show_step(key, focus=focus)
+    def on_show_step(self, message: m.ShowStep) -> None:
+        index = STEP_KEYS.index(self.current_step)
+        if message.key == "next":
+            self.show_step(STEP_KEYS[min(index + 1, len(STEP_KEYS) - 1)])
+        elif message.key == "prev":
+            self.show_step(STEP_KEYS[max(index - 1, 0)])
+        elif message.focus or message.key != self.current_step:
+            # the sidebar moved (focus=False: show the step, stay in the sidebar) or chose (Enter, click)
+            self.show_step(message.key, focus=message.focus)
 
     def action_go(self, index: int) -> None:
-        self.show_step(session.STEP_KEYS[index])
+        self.show_step(STEP_KEYS[index])
 
     def action_next_step(self) -> None:
-        index = session.STEP_KEYS.index(self.current_step)
-        self.show_step(session.STEP_KEYS[min(index + 1, len(session.STEP_KEYS) - 1)])
+        self.post_message(m.ShowStep("next"))
 
     def action_prev_step(self) -> None:
-        index = session.STEP_KEYS.index(self.current_step)
-        self.show_step(session.STEP_KEYS[max(index - 1, 0)])
+        self.post_message(m.ShowStep("prev"))
 
-    def jump_to_finding(self, finding: Any) -> None:
-        step_key = session.finding_step(finding)
-        path = session.finding_path(finding, self.draft)
-        self.show_step(step_key, then=lambda step: step.jump_to(path))
+    def on_jump_to_finding(self, message: m.JumpToFinding) -> None:
+        path = _finding_path(message.finding, self.workspace.draft)
+        self.show_step(_finding_step(message.finding), then=lambda step: step.jump_to(path))
 
     # ------------------------------------------------------------ structures
-    def _suggest(self, option_id: str) -> tuple[Draft, list[str]]:
-        """A suggested draft for a structure choice, and its outline lines (worker thread)."""
-        from drafter.drafting import suggest_draft
-
-        meeting = dict(self.draft.meeting)
-        roles = self.choice_roles(option_id)
-        if option_id.startswith("t:"):
-            draft = suggest_draft(option_id[2:], meeting, self.phrasebank)
-        else:
-            draft = session.draft_for_structure(roles, self.templates, meeting, self.phrasebank)
-        lines = []
-        for path, section in session.iter_section_paths(draft):
-            heading = session.display_heading(section, self.phrasebank.heading_sets)
-            lines.append("　" * (len(path) - 1) + session.section_marker(path) + heading)
-        return draft, lines
-
-    def choice_roles(self, option_id: str) -> tuple[str, ...]:
-        """The section roles of a structure choice (``t:<template>`` or ``m:<index>``)."""
-        if option_id.startswith("t:"):
-            for info in self.templates:
-                if info.name == option_id[2:]:
-                    return tuple(getattr(info, "roles", ()) or ())
-        elif (
-            option_id.startswith("m:")
-            and option_id[2:].isdigit()
-            and int(option_id[2:]) < len(self.structures)
-        ):
-            return tuple(self.structures[int(option_id[2:])].roles)
-        return ()
-
-    def preview_choice(self, option_id: str) -> None:
-        if not self.phrasebank_ready:
-            return
-        if option_id in self._suggest_cache:
-            if structure := self.step("structure"):
-                structure.show_preview(option_id, self._suggest_cache[option_id][1])
-            return
-
-        def work() -> None:
-            result = self._suggest_reporting(option_id)
-            if result is not None:
-                self.call_from_thread(self._preview_ready, option_id, result)
-
-        self.run_worker(work, thread=True, exclusive=True, group="suggest", exit_on_error=False)
-
-    def _suggest_reporting(self, option_id: str) -> tuple[Draft, list[str]] | None:
-        """``_suggest`` in a worker thread; an error becomes an in-app message and None."""
-        try:
-            return self._suggest(option_id)
-        except DrafterError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-        except Exception as exc:
-            self.call_from_thread(self._internal_error, "预填结构", exc)
-        return None
-
-    def _preview_ready(self, option_id: str, result: tuple[Draft, list[str]]) -> None:
-        self._suggest_cache[option_id] = result
-        if structure := self.step("structure"):
-            structure.show_preview(option_id, result[1])
+    def on_choose_structure(self, message: m.ChooseStructure) -> None:
+        self.choose_structure(message.option_id)
 
     def choose_structure(self, option_id: str) -> None:
-        def apply(result: tuple[Draft, list[str]]) -> None:
-            def replace(yes: bool | None) -> None:
-                if not yes:
-                    return
-                suggested = copy.deepcopy(result[0])
-                meeting = self.draft.meeting
-                self.draft.template = suggested.template
-                self.draft.title = suggested.title
-                self.draft.opening = suggested.opening
-                self.draft.sections = suggested.sections
-                self.draft.closing = suggested.closing
-                self.draft.meeting = meeting
-                self.draft_changed()
-                for step in self.query(Step):
-                    step.refresh_from_draft()
-                self.refresh_sidebar()
-                self.notify(f"已按所选结构预填 {len(suggested.sections)} 节，可逐步修改，或直接导出（按 6）")
-
-            if self.draft.sections:
-                self.push_screen(
-                    _screens().ConfirmScreen("用所选结构替换当前的章节和内容？（会议信息保留）"), replace
-                )
-            else:
-                replace(True)
-
-        if option_id in self._suggest_cache:
-            apply(self._suggest_cache[option_id])
+        """Prefill the draft from a structure choice (asks before replacing sections)."""
+        ws = self.workspace
+        if not ws.phrasebank_ready:
+            self._pending_choice = option_id
+            self.notify("素材库加载中，稍候自动预填……")
             return
 
         def work() -> None:
-            self._core_ready.wait()
-            if not self.phrasebank_ready:
-                self.call_from_thread(self.notify, "素材库没有加载成功，无法预填", severity="error")
+            try:
+                suggested, _lines = ws.suggest(option_id)
+            except Exception as exc:
+                self.post_message(m.LoadFailed(*_failure("预填结构", exc)))
                 return
-            result = self._suggest_reporting(option_id)
-            if result is None:
+            self.post_message(m.Resuggested(suggested, ws.suggest_warnings.get(option_id, [])))
+
+        if option_id in ws.suggest_cache:
+            self._offer_draft(ws.suggest_cache[option_id][0], ws.suggest_warnings.get(option_id, []))
+        else:
+            self.run_worker(work, thread=True, group="choose", exit_on_error=False)
+
+    def on_reshuffle(self, message: m.Reshuffle) -> None:
+        self.action_reshuffle()
+
+    def action_reshuffle(self) -> None:
+        """换一批: the whole draft suggested again (another equally valid draft)."""
+        if not self.workspace.phrasebank_ready:
+            self.notify("素材库加载中，请稍候再换一批", severity="warning")
+            return
+        self.run_worker(
+            partial(loaders.reshuffle, self.workspace, self.post_message),
+            thread=True,
+            exclusive=True,
+            group="choose",
+            exit_on_error=False,
+        )
+
+    def on_resuggested(self, message: m.Resuggested) -> None:
+        self._offer_draft(message.draft, message.warnings)
+
+    def _offer_draft(self, suggested: Any, warnings: list[str]) -> None:
+        """Take a suggested draft (asking first when there are sections to replace)."""
+        ws = self.workspace
+
+        def replace(yes: bool | None) -> None:
+            if not yes:
                 return
-            self.call_from_thread(self._suggest_cache.__setitem__, option_id, result)
-            self.call_from_thread(apply, result)
+            ws.apply_suggestion(suggested)
+            self.draft_changed()
+            for step in self.query(Step):
+                step.refresh_from_draft()
+            self.refresh_sidebar()
+            self.notify(
+                f"已预填 {len(ws.draft.sections)} 节，可逐步修改，或直接导出（按 6）；不满意可按 F6 换一批"
+            )
+            for warning in warnings:
+                self.notify(warning, severity="warning", markup=False, timeout=10)
+            self.run_worker(
+                partial(loaders.find_repeats, ws, copy.deepcopy(ws.draft), ws.phrasebank, self.post_message),
+                thread=True,
+                group="repeats",
+                exclusive=True,
+                exit_on_error=False,
+            )
 
-        if not self.phrasebank_ready:
-            self.notify("素材库加载中，稍候自动预填……")
-        self.run_worker(work, thread=True, group="choose", exit_on_error=False)
+        if ws.draft.sections:
+            self.push_screen(
+                _screens().ConfirmScreen("用新的草稿替换当前的章节和内容？（会议信息保留）"), replace
+            )
+        else:
+            replace(True)
 
-    # ------------------------------------------------------------ search
-    def search(
-        self, serial: int, query: str, role: str | None, function: str | None, topic: str | None
-    ) -> None:
-        """Answer a search at once, on the UI thread.
-
-        The index is only set once it is built and jieba is warm (``_load_core``), so a search costs a few
-        milliseconds even over 50,000 phrases.  Answering inside the keystroke's own handler lets the
-        results paint in the same frame as the typed character; a worker would hand them back a frame or
-        two later.  While the index is loading the list says so at once.
-        """
-        content = self.step("content")
-        if self.index is None:
-            content.show_results(serial, None)
-            return
-        try:
-            hits = self.index.search(query, role=role, function=function, topic=topic, limit=SEARCH_LIMIT)
-        except Exception as exc:
-            self._internal_error("搜索", exc)
-            return
-        content.show_results(serial, hits)
+    def on_repeats_earlier(self, message: m.RepeatsEarlier) -> None:
+        title, share = message.found[0]
+        more = f"等 {len(message.found)} 篇" if len(message.found) > 1 else ""
+        self.notify(
+            f"这份草稿与以前的草稿“{title}”{more}有 {share:.0%} 的句子相同；"
+            "可在“选择结构”按 F6 换一批，或在“标题”“内容”中按 F5 换一个。",
+            severity="warning",
+            markup=False,
+            timeout=12,
+        )
 
     # ------------------------------------------------------------ export
-    def export(self, path_text: str, fmt: str, *, allow_blanks: bool = False) -> None:
-        path = Path(path_text).expanduser()
-        if not path.is_absolute():
-            path = Path.cwd() / path
-        if session.format_for_path(path, "") != fmt:
-            path = session.with_format(path, fmt)
-        if not self.phrasebank_ready:
+    def on_export_requested(self, message: m.ExportRequested) -> None:
+        self.export(
+            message.path_text,
+            message.fmt,
+            allow_blanks=message.allow_blanks,
+            heading_separator=message.heading_separator,
+        )
+
+    def export(
+        self, path_text: str, fmt: str, *, allow_blanks: bool = False, heading_separator: bool = False
+    ) -> None:
+        from drafter.workspace import resolve_export_path
+
+        ws = self.workspace
+        try:
+            path = resolve_export_path(path_text, fmt)
+        except DrafterError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if not ws.phrasebank_ready:
             self.notify("素材库还在加载，请稍候再导出", severity="warning")
             return
 
         def go(force: bool | None) -> None:
             if force is None or (path.exists() and not force):
                 return
-            self._flush_autosave()
-            draft = copy.deepcopy(self.draft)
-            bank = self.phrasebank
-            step = self.step("export")
-            self.run_worker(
-                lambda: self._export(draft, bank, path, fmt, bool(force), allow_blanks, step),
-                thread=True,
-                exclusive=True,
-                group="export",
-                exit_on_error=False,
-            )
+            self._save_now()
+            self._separator = heading_separator
+            self._run_export(path, fmt, bool(force), allow_blanks)
 
         if path.exists():
             self.push_screen(_screens().ConfirmScreen(f"文件已存在，覆盖吗？\n{path}", yes="覆盖"), go)
         else:
             go(False)
 
-    def _export(
-        self, draft: Draft, bank: Any, path: Path, fmt: str, force: bool, allow_blanks: bool, step: Any
-    ) -> None:
+    def _run_export(self, path: Path, fmt: str, force: bool, allow_blanks: bool) -> None:
+        ws = self.workspace
+        draft, bank = copy.deepcopy(ws.draft), ws.phrasebank
+        self.run_worker(
+            partial(
+                loaders.export,
+                ws,
+                draft,
+                bank,
+                path,
+                fmt,
+                force=force,
+                allow_blanks=allow_blanks,
+                heading_separator=self._separator,
+                post=self.post_message,
+            ),
+            thread=True,
+            exclusive=True,
+            group="export",
+            exit_on_error=False,
+        )
+
+    def on_export_progress(self, message: m.ExportProgress) -> None:
+        if step := self.step("export"):
+            step.show_progress(message.done, message.message)
+
+    def on_export_failed(self, message: m.ExportFailed) -> None:
+        if step := self.step("export"):
+            step.show_progress(0, message.message)
+        if message.error is not None:
+            self.post_message(m.LoadFailed(message.message, message.error))
+        else:
+            self.notify(message.message, severity="error", markup=False, timeout=10)
+
+    def on_export_finished(self, message: m.ExportFinished) -> None:
+        result = message.result
+        if result.path is None:
+            self._ask_missing(result.missing, message.path, message.fmt, message.force)
+            return
+        out = result.path
         try:
-            from drafter.drafting import render_speech
-            from drafter.export import export_speech
-            from drafter.lint import lint_speech
-
-            self.call_from_thread(step.show_progress, 0, "正在生成全文……")
-            try:
-                speech = render_speech(draft, bank, allow_blanks=allow_blanks)
-            except DrafterError:
-                if allow_blanks:
-                    raise
-                from drafter.drafting import render_text
-
-                try:
-                    missing = session.missing_values(render_text(draft, bank, allow_blanks=True))
-                except DrafterError:
-                    missing = []
-                if not missing:
-                    raise
-                # blanks without a value: ask whether to fill them in or export with 【待补】 marks
-                self.call_from_thread(step.show_progress, 0, f"还有填空没有值：{'、'.join(missing)}")
-                self.call_from_thread(self._ask_missing, missing, path, fmt, force)
-                return
-            self.call_from_thread(step.show_progress, 1, "正在检查……")
-            findings = lint_speech(speech, year=session.meeting_year(draft.meeting), draft=True)
-            self.call_from_thread(step.show_progress, 2, "正在写入文件……")
-            out = export_speech(speech, path, fmt, force=force)
+            self.workspace.mark_exported(out)
         except DrafterError as exc:
-            self.call_from_thread(step.show_progress, 0, f"导出失败：{exc}")
-            self.call_from_thread(self.notify, f"导出失败：{exc}", severity="error", markup=False, timeout=10)
+            self.notify(str(exc), severity="warning", markup=False)
+        self.workspace.exported, self.workspace.last_export = True, out
+        errors = sum(1 for f in result.findings if f.severity == "error")
+        note = f"（检查发现 {errors} 个错误，见“预览与检查”）" if errors else ""
+        if step := self.step("export"):
+            step.show_progress(3, f"已导出到：{out}{note}")
+        self.notify(f"已导出到：{out}", markup=False, timeout=8)
+        if self.is_web:
+            # in a browser (drafter serve) the file written on the server also goes to the writer's machine
+            self._deliver(out, message.fmt)
+        self.refresh_sidebar()
+
+    def _deliver(self, out: Path, fmt: str) -> None:
+        from drafter.export import MEDIA_TYPES  # already loaded by the export worker (0.22 s cold)
+
+        try:
+            data = out.read_bytes()
+        except OSError as exc:
+            self.notify(f"无法把文件交给浏览器下载：{exc.strerror or exc}", severity="error", markup=False)
             return
-        except Exception as exc:
-            self.call_from_thread(step.show_progress, 0, f"导出失败：{type(exc).__name__}: {exc}")
-            self.call_from_thread(self._internal_error, "导出", exc)
-            return
-        self.call_from_thread(self._exported, Path(out), findings)
+        self.deliver_binary(io.BytesIO(data), save_filename=out.name, mime_type=MEDIA_TYPES.get(fmt))
+        self.notify(f"已交给浏览器下载：{out.name}", markup=False, timeout=8)
 
     def _ask_missing(self, names: list[str], path: Path, fmt: str, force: bool) -> None:
         from drafter.model import MEETING_FIELDS
+        from drafter.workspace import missing_meeting_fields
+
+        if step := self.step("export"):
+            step.show_progress(0, f"还有填空没有值：{'、'.join(names)}")
 
         def answer(choice: str | None) -> None:
             if choice == "blanks":
                 if step := self.step("export"):
                     step.set_allow_blanks(True)
-                draft = copy.deepcopy(self.draft)
-                bank = self.phrasebank
-                step = self.step("export")
-                self.run_worker(
-                    lambda: self._export(draft, bank, path, fmt, force, True, step),
-                    thread=True,
-                    exclusive=True,
-                    group="export",
-                    exit_on_error=False,
-                )
+                self._run_export(path, fmt, force, True)
             elif choice == "fill":
-                fields = session.missing_meeting_fields(names)
+                fields = missing_meeting_fields(names)
                 if fields:
                     self.show_step("meeting", focus=False, then=lambda step: step.focus_field(fields[0]))
                 else:
@@ -841,51 +695,59 @@ class DrafterApp(App[int]):
 
         self.push_screen(_screens().MissingValuesScreen(names, list(MEETING_FIELDS)), answer)
 
-    def _exported(self, out: Path, findings: list[Any]) -> None:
-        self.exported = True
-        self.last_export = out
-        if self.spec_path is not None:
-            try:
-                session.mark_exported(self.spec_path, out)
-            except DrafterError as exc:
-                self.notify(str(exc), severity="warning", markup=False)
-        errors = sum(1 for f in findings if f.severity == "error")
-        note = f"（检查发现 {errors} 个错误，见“预览与检查”）" if errors else ""
-        if step := self.step("export"):
-            step.show_progress(3, f"已导出到：{out}{note}")
-        self.notify(f"已导出到：{out}", markup=False, timeout=8)
-        self.refresh_sidebar()
-
     def action_export_now(self) -> None:
         self.show_step("export", then=lambda step: step.start())
 
     # ------------------------------------------------------------ commands
     def action_save(self) -> None:
-        if self.origin is not None:
+        """Ctrl+S: write back to the opened file, or autosave now; a failure offers 另存为 (never exits)."""
+        ws = self.workspace
+        if ws.origin is not None:
             try:
-                from drafter.drafting import save_draft
-
-                save_draft(self.draft, self.origin)
+                ws.save_to_origin()
             except DrafterError as exc:
-                self.notify(str(exc), severity="error", markup=False)
+                self._offer_save_as(f"未能保存：{exc}")
                 return
-            self.touched = True
-            self._flush_autosave()
-            self.notify(f"已保存到：{self.origin}", markup=False)
+            ws.touched = True
+            self._save_now()
+            self.notify(f"已保存到：{ws.origin}", markup=False)
             return
-        self.touched = True
-        self._flush_autosave()
-        if self.spec_path is not None:
-            self.notify(f"已保存到：{self.spec_path}", markup=False)
+        ws.touched = True
+        reason = self._save_now()
+        if reason:
+            self._offer_save_as(f"草稿未能保存：{reason}")
+        elif ws.spec_path is not None:
+            self.notify(f"已保存到：{ws.spec_path}", markup=False)
+
+    def _offer_save_as(self, reason: str, then: Callable[[], None] | None = None) -> None:
+        """Ask for another place to save the draft; ``then`` runs once it is saved there."""
+
+        def chosen(path_text: str | None) -> None:
+            if not path_text:
+                return
+            try:
+                saved = self.workspace.save_as(path_text)
+            except DrafterError as exc:
+                self._offer_save_as(f"未能保存：{exc}", then)
+                return
+            self.notify(f"已另存到：{saved}", markup=False, timeout=8)
+            if then is not None:
+                then()
+
+        default = str(Path.home() / f"{draft_title(self.workspace.draft) or '讲话稿'}.yaml")
+        self.push_screen(_screens().SaveAsScreen(reason, default), chosen)
+
+    def action_save_as(self) -> None:
+        self._offer_save_as("把草稿另存到别处（例如 U 盘或共享文件夹）")
 
     def action_new(self) -> None:
         def go(yes: bool | None) -> None:
             if yes:
-                self._flush_autosave()
+                self._save_now()
                 self.new_draft()
                 self.show_step("meeting")
 
-        if self.touched and not self.exported:
+        if self.workspace.touched and not self.workspace.exported:
             self.push_screen(
                 _screens().ConfirmScreen("新建讲稿？当前草稿已自动保存，可以之后从“打开”找回。"), go
             )
@@ -893,87 +755,119 @@ class DrafterApp(App[int]):
             go(True)
 
     def action_open(self) -> None:
-        def go(path: str | None) -> None:
-            if path:
-                self._flush_autosave()
-                if self.open_path(Path(path).expanduser()):
-                    self.show_step("meeting")
+        self.push_screen(_screens().OpenScreen(self.workspace.recent_drafts()), self._open_chosen)
 
-        self.push_screen(_screens().OpenScreen(session.recent_drafts()), go)
+    def _open_chosen(self, path: str | None) -> None:
+        if path:
+            self._save_now()
+            try:
+                target = Path(path).expanduser()
+            except RuntimeError:
+                self.notify(f"无法展开路径中的 ~：{path}", severity="error", markup=False)
+                return
+            if self.open_path(target):
+                self.show_step("meeting")
+
+    def on_open_draft(self, message: m.OpenDraft) -> None:
+        self._open_chosen(str(message.path))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
-    def action_add_phrase(self) -> None:
-        content = self.step("content")
-        text = ""
-        if content is not None and self.current_step == "content":
-            text = content.selected_text() or content.query_one("#content-text").text
-        if not text.strip():
-            self.notify("请先在“内容”步骤的编辑框中选中要加入素材库的文字", severity="warning")
-            return
-        functions: dict[str, list[str]] = {}
-        topics: list[str] = []
-        if self.phrasebank is not None:
-            for phrase in self.phrasebank.phrases.values():
-                functions.setdefault(phrase.role, [])
-                if phrase.function not in functions[phrase.role]:
-                    functions[phrase.role].append(phrase.function)
-                for topic in phrase.topics:
-                    if topic not in topics:
-                        topics.append(topic)
-        part = content.current_part() if content is not None else None
-        role = "tasks"
-        if part is not None:
-            if part.kind in ("opening", "closing"):
-                role = part.kind
-            else:
-                section = session.section_at(self.draft, part.path)
-                role = section.role if section else role
+    def on_add_phrase_requested(self, message: m.AddPhraseRequested) -> None:
+        functions, topics = self.workspace.phrase_vocabulary()
         self.push_screen(
-            _screens().AddPhraseScreen(text.strip(), functions, topics, role), self._add_phrase_done
+            _screens().AddPhraseScreen(message.text, functions, topics, message.role), self._add_phrase_done
         )
 
-    def _add_phrase_done(self, new: NewPhrase | None) -> None:
+    def action_add_phrase(self) -> None:
+        content = self.step("content")
+        if content is None or self.current_step != "content":
+            self.notify("请先在“内容”步骤的编辑框中选中要加入素材库的文字", severity="warning")
+            return
+        content.action_add_to_phrasebank()
+
+    def _add_phrase_done(self, new: Any) -> None:
         if new is None:
             return
+        self.run_worker(
+            partial(
+                loaders.add_phrase,
+                self.workspace,
+                new.role,
+                new.function,
+                new.text,
+                new.topics,
+                self.post_message,
+            ),
+            thread=True,
+            group="add-phrase",
+            exit_on_error=False,
+        )
 
-        def work() -> None:
-            try:
-                from drafter.phrasebank import add_phrase, load_phrasebank
-
-                result = add_phrase(new.role, new.function, new.text, topics=new.topics)
-                bank = load_phrasebank()
-                index = bank.index
-            except DrafterError as exc:
-                self.call_from_thread(
-                    self.notify, f"未加入：{exc}", severity="error", markup=False, timeout=10
-                )
-                return
-            except Exception as exc:
-                self.call_from_thread(self._internal_error, "加入素材库", exc)
-                return
-            self.call_from_thread(self._phrase_added, result, bank, index)
-
-        self.run_worker(work, thread=True, group="add-phrase", exit_on_error=False)
-
-    def _phrase_added(self, result: Any, bank: Any, index: Any) -> None:
+    def on_phrase_added(self, message: m.PhraseAdded) -> None:
+        result = message.result
         self.notify(f"已加入素材库：{result.id}（{result.file}）", markup=False, timeout=8)
         for warning in getattr(result, "warnings", []) or []:
             self.notify(str(warning), severity="warning", markup=False, timeout=8)
-        self.phrasebank = bank
-        self.index = index
+        self.workspace.phrasebank, self.workspace.index = message.bank, message.index
         self._settle_heap()
         self.update_topbar()
         if content := self.step("content"):
             content.run_search()
 
+    def on_copy_requested(self, message: m.CopyRequested) -> None:
+        self.action_copy_all()
+
+    def action_copy_all(self) -> None:
+        """复制全文: the whole speech (as last checked) to the clipboard, to paste into WPS or Word."""
+        text = self.workspace.text
+        if not text:
+            self.notify("全文还在生成（或还没有内容），请稍候再复制", severity="warning")
+            return
+        self.copy_to_clipboard(text)
+        chars = sum(1 for ch in text if not ch.isspace())
+        self.notify(f"已复制全文（{chars} 字），可粘贴到 WPS 或 Word", timeout=5)
+
+    def on_insert_phrase(self, message: m.InsertPhrase) -> None:
+        def insert(step: Any) -> None:
+            step.insert_phrase(message.phrase_id)
+
+        self.show_step("content", then=insert)
+
+    def on_jump_to_section(self, message: m.JumpToSection) -> None:
+        self.show_step("content", then=lambda step: step.jump_to(message.path))
+
+    def action_review(self) -> None:
+        self.post_message(m.ReviewRequested())
+
+    def on_review_requested(self, message: m.ReviewRequested) -> None:
+        from drafter.tui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(), self._review_done)
+
+    def _review_done(self, accepted: int | None) -> None:
+        if accepted:
+            self.run_worker(
+                partial(loaders.load_core, self.workspace, self.post_message),
+                thread=True,
+                group="load",
+                exit_on_error=False,
+            )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)  # Textual's own: theme, keys, maximize, screenshot
         yield SystemCommand("保存", "保存草稿（Ctrl+S）", self.action_save)
+        yield SystemCommand("另存为", "把草稿另存到别处", self.action_save_as)
         yield SystemCommand("导出", "导出为 Word/Markdown/纯文本（Ctrl+T）", self.action_export_now)
+        yield SystemCommand("换一批", "按同一模板重新预填整篇草稿，换一批素材（F6）", self.action_reshuffle)
+        yield SystemCommand("复制全文", "把讲话稿全文复制到剪贴板，可粘贴到 WPS", self.action_copy_all)
         yield SystemCommand("新建", "新建一篇讲稿", self.action_new)
         yield SystemCommand("打开", "打开草稿文件或最近的草稿（Ctrl+O）", self.action_open)
         yield SystemCommand("加入素材库", "把编辑框中选中的文字加入素材库（Ctrl+L）", self.action_add_phrase)
+        yield SystemCommand(
+            "素材审核", "逐条或成批采用、舍弃从往年讲话中挖出的语句（Ctrl+R）", self.action_review
+        )
         yield SystemCommand("切换主题", "在深色与浅色之间切换", self.action_toggle_theme)
         yield SystemCommand("帮助", "按键一览（F1）", self.action_help)
         yield SystemCommand("退出", "退出讲稿助手（Ctrl+Q）", self.action_quit)
@@ -984,57 +878,66 @@ class DrafterApp(App[int]):
             return False
         return True
 
-    def action_help_quit(self) -> None:
-        self.notify("按 Ctrl+Q 退出（草稿会自动保存）", title="要退出吗？")
-
-    def help_keys(self) -> list[KeyHelp]:
-        from drafter.tui.screens import KeyHelp
-        from drafter.tui.steps import ContentStep, SectionList
-
-        keys = []
-        for binding in self.BINDINGS:
-            assert isinstance(binding, Binding)
-            if (
-                binding.key in ("2", "3", "4", "5", "6", "tab", "shift+tab")
-                or binding.action == "command_palette"
-            ):
-                # digits: one line "1-6"; Tab: listed with the widget keys
-                continue
-            display = binding.key_display or key_label(binding.key)
-            description = "跳到第 1–6 步（不在输入框中时）" if binding.key == "1" else binding.description
-            keys.append(KeyHelp(display, description, "全局"))
-        keys.append(KeyHelp("Ctrl+P", "命令面板：保存、导出、新建、打开、加入素材库、切换主题", "全局"))
-        for binding in SectionList.BINDINGS:
-            assert isinstance(binding, Binding)
-            keys.append(KeyHelp(key_label(binding.key), binding.description, "章节与内容列表"))
-        for binding in ContentStep.BINDINGS:
-            assert isinstance(binding, Binding)
-            keys.append(KeyHelp(key_label(binding.key), binding.description, "内容"))
-        keys.extend(KeyHelp(*entry) for entry in WIDGET_KEYS)
-        keys.sort(key=lambda k: ["全局", "通用", "章节与内容列表", "内容"].index(k.where))
-        return keys
-
     def action_help(self) -> None:
-        self.push_screen(_screens().HelpScreen(self.help_keys()))
+        from drafter.tui.keys import help_keys
+        from drafter.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(help_keys(self.BINDINGS, PALETTE)))
+
+    async def action_help_quit(self) -> None:
+        """Ctrl+C outside a text field quits too (in a field it copies)."""
+        await self.action_quit()
 
     async def action_quit(self) -> None:
-        if self._quit_confirmed or not self.touched or self.exported:
-            self._flush_autosave()
+        """Quit, telling the truth: the draft is saved (and where), or it is not, with 另存为 offered."""
+        ws = self.workspace
+        if self._quit_confirmed:
+            self._save_now()
             self.exit(0)
+            return
+        reason = self._save_now() if ws.touched else None
+        if reason is None and (not ws.touched or ws.exported):
+            self.exit(0)
+            return
+
+        def quit_now() -> None:
+            self._quit_confirmed = True
+            self.exit(0)
+
+        if reason is not None:
+
+            def answer(choice: str | None) -> None:
+                if choice == "quit":
+                    quit_now()
+                elif choice == "save_as":
+                    self._offer_save_as(f"草稿未能保存：{reason}", then=quit_now)
+
+            self.push_screen(
+                _screens().QuitScreen(
+                    f"草稿未能保存：{reason}\n\n可以另存到别处（按 S），或者不保存直接退出（按 Y，本次修改会丢失）。",
+                    unsaved=True,
+                ),
+                answer,
+            )
             return
 
         def go(yes: bool | None) -> None:
             if yes:
-                self._quit_confirmed = True
-                self._flush_autosave()
-                self.exit(0)
+                quit_now()
 
         self.push_screen(
             _screens().ConfirmScreen(
-                "这篇讲稿还没有导出。确定退出吗？（草稿已自动保存，下次启动可继续）", yes="退出"
+                f"这篇讲稿还没有导出。确定退出吗？（草稿已自动保存到 {ws.spec_path}，下次启动可继续）",
+                yes="退出",
             ),
             go,
         )
+
+
+def _failure(what: str, exc: BaseException) -> tuple[str, BaseException | None]:
+    if isinstance(exc, DrafterError):
+        return str(exc), None
+    return f"{what}时出现内部错误：{type(exc).__name__}: {exc}", exc
 
 
 def make_app(draft_path: str | os.PathLike[str] | None = None, **kwargs: Any) -> DrafterApp:

@@ -1,5 +1,118 @@
-"""drafter.workspace."""
+"""drafter.workspace: the writer's workspace, shared by the TUI and the CLI (never imports textual).
 
-from drafter.workspace.session import DraftRecord
+``Workspace`` (the current draft and the operations the wizard's steps need),
+meeting-field validation, the profile, autosave/resume, step states and
+export paths.
+"""
 
-__all__ = ["DraftRecord"]
+from drafter.workspace.autosave import (
+    DraftConflict,
+    DraftFile,
+    DraftRecord,
+    OpenGuard,
+    autosave_text,
+    draft_title,
+    is_exported,
+    mark_exported,
+    new_autosave_path,
+    open_draft,
+    read_state,
+    recent_drafts,
+    state_path,
+)
+from drafter.workspace.exporting import (
+    EXPORT_FORMATS,
+    FORMAT_LABELS,
+    default_export_path,
+    format_for_path,
+    resolve_export_path,
+    with_format,
+)
+from drafter.workspace.meeting import (
+    missing_meeting_fields,
+    missing_values,
+    normalise_meeting_value,
+    validate_meeting_field,
+)
+from drafter.workspace.profile import (
+    PROFILE_FIELDS,
+    Profile,
+    apply_profile,
+    blank_draft,
+    load_profile,
+    profile_path,
+    read_profile,
+    save_profile,
+    save_theme,
+)
+from drafter.workspace.steps import (
+    ATTENTION,
+    DONE,
+    PENDING,
+    STEP_KEYS,
+    STEPS,
+    StepStates,
+    finding_path,
+    finding_step,
+    step_states,
+)
+from drafter.workspace.structures import closest_template, draft_for_structure, roles_of_template
+from drafter.workspace.workspace import (
+    CheckResult,
+    ExportResult,
+    SaveResult,
+    Snapshot,
+    Workspace,
+)
+
+__all__ = [
+    "ATTENTION",
+    "DONE",
+    "EXPORT_FORMATS",
+    "FORMAT_LABELS",
+    "PENDING",
+    "PROFILE_FIELDS",
+    "STEPS",
+    "STEP_KEYS",
+    "CheckResult",
+    "DraftConflict",
+    "DraftFile",
+    "DraftRecord",
+    "ExportResult",
+    "OpenGuard",
+    "Profile",
+    "SaveResult",
+    "Snapshot",
+    "StepStates",
+    "Workspace",
+    "apply_profile",
+    "autosave_text",
+    "blank_draft",
+    "closest_template",
+    "default_export_path",
+    "draft_for_structure",
+    "draft_title",
+    "finding_path",
+    "finding_step",
+    "format_for_path",
+    "is_exported",
+    "load_profile",
+    "mark_exported",
+    "missing_meeting_fields",
+    "missing_values",
+    "new_autosave_path",
+    "normalise_meeting_value",
+    "open_draft",
+    "profile_path",
+    "read_profile",
+    "read_state",
+    "recent_drafts",
+    "resolve_export_path",
+    "roles_of_template",
+    "save_profile",
+    "save_theme",
+    "state_path",
+    "step_states",
+    "validate_meeting_field",
+    "with_format",
+]

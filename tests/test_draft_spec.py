@@ -235,3 +235,16 @@ def test_control_characters_give_a_chinese_message_with_the_line():
     assert info.value.file == "nul.yaml"
     assert info.value.line == 2
     assert "控制字符" in info.value.message
+
+
+def test_a_draft_with_a_thousand_sections_is_refused_with_its_line():
+    """Issue 12: 1,000 sections used to end in 「内部错误」 (unsupported numeral); now a message with the line."""
+    head = "meeting:\n  会议名称: 县政府全体会议\ntemplate: plenary\nsections:\n"
+    body = "".join(
+        f"  - role: tasks\n    heading: 第{i}项\n    items:\n      - 要抓好。\n" for i in range(1000)
+    )
+    _, problems = parse_draft(head + body, "many.yaml")
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) == 1
+    assert errors[0].file == "many.yaml" and errors[0].line == 5  # where the sections list starts
+    assert "1000 个部分" in errors[0].message and "99" in errors[0].message

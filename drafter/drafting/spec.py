@@ -406,6 +406,7 @@ def parse_draft(text: str, file: str = "<草稿>") -> tuple[Draft, list[Problem]
     draft.opening = _parse_items(ctx, data.get("opening"), ("opening",))
     draft.closing = _parse_items(ctx, data.get("closing"), ("closing",))
     draft.sections = _parse_sections(ctx, data.get("sections"))
+    _check_counts(ctx, draft.sections, ("sections",))
     options = data.get("options")
     if options is not None:
         if not isinstance(options, dict):
@@ -413,6 +414,21 @@ def parse_draft(text: str, file: str = "<草稿>") -> tuple[Draft, list[Problem]
         else:
             draft.options = dict(options)
     return draft, ctx.problems
+
+
+MAX_SIBLINGS = 99  # numbering (一、 … 九十九、) and the outline grammar go up to two-digit numerals
+
+
+def _check_counts(ctx: _Ctx, sections: list[DraftSection], path: Path_) -> None:
+    """At most ``MAX_SIBLINGS`` sections on one level (a real speech has a handful)."""
+    if len(sections) > MAX_SIBLINGS:
+        ctx.error(
+            path,
+            f"同一层级有 {len(sections)} 个部分，最多支持 {MAX_SIBLINGS} 个（讲话稿一级部分一般不超过十个）",
+        )
+        return
+    for i, section in enumerate(sections):
+        _check_counts(ctx, section.children, (*path, i, "children"))
 
 
 def draft_from_yaml(text: str, file: str = "<草稿>") -> Draft:

@@ -268,10 +268,83 @@ def measure_search(n: int) -> dict:
     }
 
 
+async def _alternatives(rounds: int) -> list[float]:
+    """换一个 (F5) on a paragraph of a suggested draft: key press to the painted list of alternatives."""
+    from drafter.tui.app import DrafterApp
+    from drafter.tui.screens.alternatives import AlternativesScreen
+    from drafter.tui.steps.content import ContentStep
+
+    latencies: list[float] = []
+    app = DrafterApp(resume=False, corpus=[])
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not (app.workspace.phrasebank_ready and app.workspace.templates):
+            await pilot.pause(0.05)
+        app.query_one("#meeting-0").value = "全县防汛抗旱工作会议"
+        app.query_one("#meeting-1").value = "青山县"
+        app.choose_structure("t:plenary")
+        while not app.workspace.draft.sections:
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        app.action_go(3)
+        await pilot.pause()
+        content = app.query_one(ContentStep)
+        parts = content.query_one("#content-parts")
+        for index in range(len(content.parts)):
+            parts.highlighted = index
+            await pilot.pause()
+            if content.current_items():
+                break
+        items = content.query_one("#content-items")
+        items.highlighted = 0
+        items.focus()
+        await pilot.pause()
+        for _ in range(rounds):
+            painted: list[float] = []
+            start = time.perf_counter()
+            await pilot.press("f5")
+            deadline = time.perf_counter() + 5
+            while not isinstance(app.screen, AlternativesScreen) and time.perf_counter() < deadline:
+                await asyncio.sleep(0.001)
+            if not isinstance(app.screen, AlternativesScreen):
+                break
+            app.call_after_refresh(lambda painted=painted: painted.append(time.perf_counter()))
+            while not painted and time.perf_counter() < deadline:
+                await asyncio.sleep(0.001)
+            if painted:
+                latencies.append(painted[0] - start)
+            await pilot.press("escape")
+            await pilot.pause()
+        app._quit_confirmed = True
+    return latencies
+
+
+def measure_alternatives(rounds: int) -> dict:
+    """p95 of 换一个 from F5 to the painted list (a frame at 60 Hz is 16.7 ms)."""
+    with tempfile.TemporaryDirectory() as user_dir:
+        old = os.environ.get("DRAFTER_USER_DIR")
+        os.environ["DRAFTER_USER_DIR"] = user_dir
+        try:
+            latencies = sorted(asyncio.run(_alternatives(rounds)))
+        finally:
+            if old is None:
+                os.environ.pop("DRAFTER_USER_DIR", None)
+            else:
+                os.environ["DRAFTER_USER_DIR"] = old
+    if not latencies:
+        return {"alternatives_rounds": 0}
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
+    return {
+        "alternatives_rounds": len(latencies),
+        "alternatives_p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "alternatives_p95_ms": round(p95 * 1000, 1),
+    }
+
+
 def run(quick: bool = False) -> dict:
     result: dict = {"cores": os.cpu_count()}
     result.update(measure_start(3 if quick else 7))
     result.update(measure_search(5_000 if quick else 50_000))
+    result.update(measure_alternatives(10 if quick else 30))
     result["targets"] = {"tui_start_vs_bare_textual_ratio": 1.5, "search_keystroke_p95_ms": 50}
     return result
 

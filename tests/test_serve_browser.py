@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from drafter.cli.serve import app_command, check_serve_args, is_local_host
+from drafter.cli.serve import check_serve_args, is_local_host
 from drafter.errors import DrafterError
+from drafter.tui.serve import app_command
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 MEETING = "县政府全体会议"

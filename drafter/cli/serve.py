@@ -13,10 +13,7 @@ with the rights of the user who started the server.
 from __future__ import annotations
 
 import argparse
-import errno
 import ipaddress
-import os
-import shlex
 import socket
 import sys
 
@@ -61,11 +58,6 @@ def is_local_host(host: str) -> bool:
         return False
 
 
-def app_command() -> str:
-    """The shell command textual-serve runs for each browser session."""
-    return f"{shlex.quote(sys.executable)} -m drafter tui"
-
-
 def check_serve_args(host: str, port: int, public: bool) -> None:
     """Chinese ``DrafterError`` for a port out of range or a non-local host without ``--public``."""
     if not 1 <= port <= 65535:
@@ -83,7 +75,7 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         # Imported here: textual-serve brings aiohttp and rich, measured at 1.4-1.8 s of import
         # time, which every other command would pay at start-up.
-        from textual_serve.server import Server
+        from drafter.tui.serve import serve
     except ImportError as exc:  # an install without it
         raise DrafterError("缺少 textual-serve，无法在浏览器中运行：pip install textual-serve") from exc
 
@@ -92,19 +84,5 @@ def run_serve(args: argparse.Namespace) -> int:
         public_url = f"http://{socket.gethostname()}:{args.port}"
     if not is_local_host(args.host):
         print(PUBLIC_WARNING.format(host=args.host, port=args.port), file=sys.stderr)
-    # The app runs with pipes, not a terminal: tell the wizard it may start anyway.
-    os.environ["DRAFTER_FORCE_TUI"] = "1"
-    server = Server(app_command(), host=args.host, port=args.port, title="讲稿助手", public_url=public_url)
-    shown = public_url or f"http://{args.host}:{args.port}"
-    print(f"起草向导已在 {shown} 启动，请用浏览器打开；按 Ctrl+C 停止。", file=sys.stderr)
-    try:
-        server.serve()
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise DrafterError(f"端口 {args.port} 已被占用，请用 --port 换一个端口") from exc
-        if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
-            raise DrafterError(f"无法监听地址 {args.host}（本机没有这个地址）") from exc
-        if exc.errno == errno.EACCES:
-            raise DrafterError(f"没有权限使用端口 {args.port}（1024 以下的端口需要管理员权限）") from exc
-        raise DrafterError(f"网页服务无法启动：{exc.strerror or exc}") from exc
+    serve(args.host, args.port, public_url)
     return 0

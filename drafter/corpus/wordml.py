@@ -107,6 +107,11 @@ class _CappedReader:
         return data
 
 
+_KNOWN_COMPRESSION = frozenset(
+    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+)
+
+
 @dataclass
 class _Package:
     zf: zipfile.ZipFile
@@ -121,7 +126,11 @@ class _Package:
         return self.names.get(name)
 
     def check(self, info: zipfile.ZipInfo) -> None:
-        """Refuse a part whose declared size or compression ratio is a bomb's."""
+        """Refuse a part zipfile cannot inflate, or whose declared size or compression ratio is a bomb's."""
+        if info.compress_type not in _KNOWN_COMPRESSION:
+            raise DrafterError(
+                f"Word 文档使用了无法识别的压缩方式（{info.compress_type}），无法读取", self.shown
+            )
         size, packed = info.file_size, info.compress_size
         if size > MAX_PART_BYTES:
             raise DrafterError(
@@ -598,8 +607,6 @@ def iter_docx_paragraphs(path: str, shown: str) -> Iterator[tuple[str, int]]:
         raise DrafterError(_too_big_message("部件"), shown) from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, etree.XMLSyntaxError) as exc:
         raise DrafterError(f"Word 文档已损坏，无法读取（{type(exc).__name__}）", shown) from exc
-    except NotImplementedError as exc:  # a compression method zipfile does not know
-        raise DrafterError(f"Word 文档使用了无法识别的压缩方式，无法读取（{exc}）", shown) from exc
     except OSError as exc:
         raise DrafterError(describe_os_error(exc), shown) from exc
     except (RuntimeError, ValueError) as exc:  # encrypted members, bad headers

@@ -10,6 +10,7 @@ imports this module.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gc
 import io
@@ -381,7 +382,8 @@ class DrafterApp(App[int]):
         if meeting := self.step("meeting"):
             meeting.show_needed(set(ws.needed_meeting))
         self.refresh_sidebar()
-        try:
+        # a step being mounted right now has no widgets yet: it shows the check when it is up
+        with contextlib.suppress(NoMatches):
             if headings := self.step("headings"):
                 headings.show_lint()
             if preview := self.step("preview"):
@@ -389,8 +391,6 @@ class DrafterApp(App[int]):
                 self.run_worker(
                     preview.show_markdown(ws.markdown), group="markdown", exclusive=True, exit_on_error=False
                 )
-        except NoMatches:
-            pass  # a step being mounted right now: it shows the check when it is up
 
     # ------------------------------------------------------------ sidebar and steps
     def refresh_sidebar(self) -> None:
@@ -419,10 +419,8 @@ class DrafterApp(App[int]):
         else:
             text.append(f"　素材库 {len(ws.phrasebank.phrases)} 条", style="dim")
         text.append("　F1 帮助　Ctrl+P 命令", style="dim")
-        try:
+        with contextlib.suppress(NoMatches):  # the top bar is not mounted yet at start-up
             self.query_one("#topbar", Static).update(text)
-        except NoMatches:
-            pass
 
     def step(self, key: str) -> Any:
         """The panel of a step, or None while it has not been shown yet (steps mount on first visit)."""

@@ -28,18 +28,25 @@ def read_yaml_mapping(path: Path, what: str, limit: int = SMALL_FILE_LIMIT) -> d
     # read once the first screen is up, so it is not paid before the wizard can take keys.
     from drafter.util.yamlpos import load_file
 
-    try:
-        os.stat(path)
-    except FileNotFoundError:
+    if _absent(path):
         return None
-    except OSError:
-        pass  # load_file gives the Chinese reason
     data, _lines = load_file(path, limit_bytes=limit, what=what)
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise DrafterError(f"{what}应是“键: 值”的形式", str(path))
     return data
+
+
+def _absent(path: Path) -> bool:
+    """True when nothing is at ``path``; any other OS error is left to ``load_file``'s Chinese reason."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def dump_mapping(data: dict[str, Any]) -> str:

@@ -73,6 +73,7 @@ _REASONS = {
     "expected <block end>": "缩进不对",
     "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
     "found unexpected ':'": "冒号位置不对（含冒号的内容请加引号）",
+    "did not find expected node content": "这里缺少内容（括号或引号没有闭合，或“-”后面没有写值）",
     # libyaml 0.2.5 stops at 1,000 levels before our own depth limit is reached
     "exceeded maximum nesting depth": "嵌套层次过深；未读取",
 }

@@ -66,6 +66,11 @@ def _prepared(step: int):
         for i, value in enumerate(MEETING):
             app.query_one(f"#meeting-{i}", Input).value = value
         await _until(pilot, lambda: app.workspace.phrasebank_ready and app.workspace.templates)
+        # the Input.Changed messages reach the draft asynchronously: suggest from the whole meeting
+        await _until(
+            pilot,
+            lambda: app.workspace.draft.meeting.get("日期") and app.workspace.draft.meeting.get("会议类型"),
+        )
         if step > 0:
             app.choose_structure("t:plenary")
             await _until(pilot, lambda: app.workspace.draft.sections)

@@ -12,9 +12,10 @@ import yaml
 from drafter.cli.common import Progress, add_workers_argument, check_workers
 from drafter.cli.library import register_corpus_commands
 from drafter.errors import DrafterError
-from drafter.mine import mine_paths
+from drafter.mine import blocks_yaml, mine_block_paths, mine_paths, topic_rules
 from drafter.model import ROLE_LABELS, SECTION_ROLES
-from drafter.util import atomic_write, seeds_dir
+from drafter.phrasebank import load_phrasebank
+from drafter.util import atomic_write, check_output_target, seeds_dir
 
 PROGRESS_MIN_FILES = 20
 
@@ -28,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "排比标题组（如“强化{X}意识”）、按角色和功能分类的短语候选（带出处 文件/篇序/行号），"
             "以及从语料中挖掘出的角色提示词。不给路径时挖掘自带的 seeds/ 语料；"
             "不给 -o 时输出到标准输出。"
+            "加 --blocks（或写成 drafter mine blocks [路径...]）则改为挖掘段落素材（blocks）：开场、认清形势、"
+            "重点工作、作风纪律、结尾中 120-500 字的段落，数字、排名、日期、占位符改为空位，仍带具体事实的舍弃，"
+            "输出为素材库文件（origin: mined，带出处），如 drafter mine blocks -o phrasebank/blocks/seeds.yaml --force。"
         ),
     )
     p.add_argument(
@@ -37,6 +41,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_workers_argument(p)
     p.add_argument("--no-cache", action="store_true", help="不使用、不写入按内容哈希的缓存")
     p.add_argument("--quiet", action="store_true", help="不显示进度和汇总")
+    p.add_argument(
+        "--blocks",
+        action="store_true",
+        help="挖掘段落素材（blocks），输出素材库 YAML；也可写成 drafter mine blocks [路径...]",
+    )
+    p.add_argument("--force", action="store_true", help="（--blocks）覆盖已有的 -o 文件（原文件保留为 .bak）")
     p.set_defaults(func=run_mine)
 
     corpus = subparsers.add_parser(
@@ -86,7 +96,47 @@ def _mine(args: argparse.Namespace, quiet: bool):
     return result, progress
 
 
+def _blocks_mode(args: argparse.Namespace) -> bool:
+    """``--blocks``, or ``drafter mine blocks [PATH...]`` (when no file or folder is called ``blocks``)."""
+    if args.paths and args.paths[0] == "blocks" and not Path("blocks").exists():
+        args.paths = args.paths[1:]
+        return True
+    return bool(args.blocks)
+
+
+def run_mine_blocks(args: argparse.Namespace) -> int:
+    """``drafter mine blocks``: paragraph blocks of the corpus as a phrasebank file (origin: mined)."""
+    target = check_output_target(args.output, overwrite=args.force) if args.output else None
+    kinds = load_phrasebank(include_user=False).kinds.values()
+    result = mine_block_paths(_paths(args), topic_rules(kinds))
+    for err in result.errors:
+        print(f"drafter: {err}（已跳过）", file=sys.stderr)
+    if not result.speeches:
+        raise DrafterError("没有读到任何讲话稿：所有文件都无法读取或为空")
+    text = blocks_yaml(result.blocks)
+    if target is not None:
+        if not (
+            target.is_file() and target.read_bytes() == text.encode("utf-8")
+        ):  # unchanged: no write, no .bak
+            atomic_write(target, text, backup=target.exists())
+        where = str(target)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        where = "标准输出"
+    if not args.quiet:
+        reasons = "；".join(f"{r} {n}" for r, n in result.reasons().most_common(6))
+        print(
+            f"已挖掘 {result.speeches} 篇讲话：段落 {len(result.blocks)} 条，舍弃 {len(result.rejected)} 条"
+            f"（{reasons}）→ {where}",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def run_mine(args: argparse.Namespace) -> int:
+    if _blocks_mode(args):
+        return run_mine_blocks(args)
     result, progress = _mine(args, args.quiet)
     data = result.to_dict()
     header = (

@@ -111,6 +111,7 @@ BLOCK_KEYS = (
     "notes",
 )  # fmt: skip
 FITS_KEYS = ("period", "level", "speaker", "needs")
+BLOCK_ORIGINS = ("curated", "mined")  # mined: from the corpus (drafter mine blocks), with a source
 KIND_KEYS = ("id", "name", "keywords", "topics", "meeting_term", "task_points", "structures", "notes")
 STRUCTURE_KEYS = ("roles", "headings")
 SET_KEYS = ("id", "frame", "slot", "items", "role", "level", "source", "origin", "notes")
@@ -188,7 +189,10 @@ def block_chars(text: str) -> int:
     return len(_SPACE_RE.sub("", _SLOT_MARK_RE.sub(lambda m: m.group(1), text)))
 
 
-def _source(ctx: Ctx, entry: dict, what: str) -> tuple[Source | None, str | None]:
+def _source(
+    ctx: Ctx, entry: dict, what: str, origins: tuple[str, ...] = ("curated",)
+) -> tuple[Source | None, str | None]:
+    """The entry's ``source`` and ``origin``; blocks may also be ``mined`` (from the corpus, with a source)."""
     source = None
     origin = ctx.string(entry, "origin", what)
     if "source" in entry:
@@ -208,8 +212,15 @@ def _source(ctx: Ctx, entry: dict, what: str) -> tuple[Source | None, str | None
                         nums[key] = value
             if file:
                 source = Source(file=file, speech=nums.get("speech", 0), line=nums.get("line", 0))
-    if origin is not None and origin != "curated":
-        ctx.warn(entry["origin"][0], f"{what}的 origin 只能是 curated（来自语料的请写 source）")
+    if origin is not None and origin not in origins:
+        if origins == ("curated",):
+            ctx.warn(entry["origin"][0], f"{what}的 origin 只能是 curated（来自语料的请写 source）")
+        else:
+            ctx.warn(entry["origin"][0], f"{what}的 origin 只能是 {' 或 '.join(origins)}")
+    if origin == "mined" and "mined" in origins and "source" not in entry:
+        ctx.error(
+            entry["origin"][0], f"{what}的 origin 是 mined（从语料挖掘），必须写 source（文件、篇序、行号）"
+        )
     return source, origin
 
 
@@ -483,7 +494,7 @@ def _block(ctx: Ctx, node: yaml.Node, res: _FileResult) -> None:
     fits = _fits(ctx, entry, what)
     ok = ok and fits is not None
     declared = _slot_decls(ctx, entry["slots"][1], f"{what}的 slots") if "slots" in entry else []
-    source, origin = _source(ctx, entry, what)
+    source, origin = _source(ctx, entry, what, BLOCK_ORIGINS)
     notes = ctx.string(entry, "notes", what)
     if not ok:
         return

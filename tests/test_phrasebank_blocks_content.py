@@ -54,11 +54,15 @@ def test_every_kind_has_a_usable_set(kind):
         by_role[b.role].append(b)
         assert b.origin == "curated" and b.source is None
         assert 120 <= block_chars(b.text) <= 500
-    points = bank().block_points(by_role["tasks"])
+    points = bank().block_points(b for b in by_role["tasks"] if b.function == "部署任务")
     assert len(points) >= 6, kind
     assert all(len(alts) >= 2 for alts in points.values()), kind
     for b in by_role["tasks"]:
         assert len(b.headings) == 3 and len(set(b.headings)) == 3, b.id
+        if b.function in ("工作措施", "责任落实"):  # a further paragraph of a point's subsection
+            main = [m for m in by_role["tasks"] if m.point == b.point and m.function == "部署任务"]
+            assert main and main[0].headings == b.headings, b.id
+            continue
         assert block_chars(b.text) >= 250, b.id  # a subsection, not a sentence
     assert len(by_role["opening"]) >= 2 and len(by_role["closing"]) >= 2 and len(by_role["situation"]) >= 2
     structures = bank().kinds[kind].structures
@@ -125,7 +129,7 @@ def test_block_files_validate_against_the_json_schema():
     schema = json.loads((phrasebank_dir() / "schema.json").read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema)
     files = [*sorted((phrasebank_dir() / "blocks").glob("*.yaml")), phrasebank_dir() / "kinds.yaml"]
-    assert len(files) == 20
+    assert len(files) >= 20  # the 19 curated block files, kinds.yaml (and seeds.yaml, mined from seeds/)
     for path in files:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         errors = [e.message for e in validator.iter_errors(doc)]

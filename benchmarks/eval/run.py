@@ -41,6 +41,16 @@ CONTEXT_RULES = (
     "short-speech",
 )
 _SENT_RE = re.compile(r"[^。！？；]+[。！？；]?")
+# A form of meeting named in a draft (the same test as drafting.forms_missing, kept here so that an
+# older tree can be measured): 交帐亮相 text at a 述职 meeting or the reverse.
+_FORM_TEXT = {
+    "交帐亮相": re.compile(
+        r"交[帐账]亮相|亮相[会台]|交[帐账](?:发言|会|情况|环节|单位|材料|时)|上台交[帐账]|[这每下]一?次交[帐账]"
+    ),
+    "述职": re.compile(r"述职"),
+}
+_FORM_NAME = {"交帐亮相": ("交帐", "交账", "亮相"), "述职": ("述职",)}
+GENERIC_FILES = ("general", "seeds", "")  # material any kind of meeting may open or close with
 _BLANK_RE = re.compile(r"【待补[^】]*】")
 
 
@@ -61,7 +71,10 @@ def _supports(name: str) -> bool:
 
 
 def suggest(meeting: dict[str, str], bank: Any, seed: int) -> Any:
-    template = drafting.suited_template(meeting) or "plenary"
+    try:  # the template the wizard and ``drafter suggest`` pick (by the meeting's kinds)
+        template = drafting.suited_template(meeting, bank) or "plenary"
+    except TypeError:  # an older tree: suited_template(meeting) only
+        template = drafting.suited_template(meeting) or "plenary"
     kwargs: dict[str, Any] = {}
     if _supports("seed"):
         kwargs["seed"] = seed
@@ -85,6 +98,26 @@ def _heading_paragraphs(section: dict[str, Any]) -> list[tuple[str, str]]:
     return [(section["heading"], " ".join(section["paragraphs"]))]
 
 
+def wrong_forms(text: str, meeting: dict[str, str]) -> list[str]:
+    reference = " ".join(meeting.get(k, "") for k in ("会议名称", "会议类型", "主题"))
+    return [
+        form
+        for form, pattern in _FORM_TEXT.items()
+        if pattern.search(text) and not any(w in reference for w in _FORM_NAME[form])
+    ]
+
+
+def foreign_frame(draft: Any, bank: Any, kinds: list[str]) -> list[str]:
+    """Opening and closing blocks from another kind's file (blocks/<kind>.yaml) than the meeting's."""
+    out = []
+    for item in [*draft.opening, *draft.closing]:
+        block = bank.blocks.get(item.phrase or "")
+        stem = Path(block.file).stem if block is not None and block.file else ""
+        if block is not None and stem not in GENERIC_FILES and stem not in kinds:
+            out.append(block.id)
+    return out
+
+
 def evaluate(bank: Any, meetings: list[dict[str, Any]], seed: int = 0) -> dict[str, Any]:
     rows = []
     texts: dict[str, str] = {}
@@ -106,7 +139,10 @@ def evaluate(bank: Any, meetings: list[dict[str, Any]], seed: int = 0) -> dict[s
         year = drafting.date_year(draft.meeting.get("日期"))
         findings = lint_speech(speech, year=year, draft=True)
         context_findings = [f for f in findings if f.rule in CONTEXT_RULES]
+        other_findings = [f for f in findings if f.rule not in CONTEXT_RULES and f.rule != "placeholder"]
         chars = len(re.sub(r"\s", "", text))
+        subsections = [c for s in ctx["sections"] if s["role"] == "tasks" for c in s["children"]]
+        roles = [s["role"] for s in ctx["sections"]]
         rows.append(
             {
                 "id": m["id"],
@@ -117,6 +153,12 @@ def evaluate(bank: Any, meetings: list[dict[str, Any]], seed: int = 0) -> dict[s
                 "on_subject": on,
                 "blanks": text.count("【待补"),
                 "lint": [f"{f.rule}:{f.location}" for f in context_findings],
+                "other_lint": [f"{f.rule}:{f.location}" for f in other_findings],
+                "task_subsections": len(subsections),
+                "subsection_chars": [len(re.sub(r"\s", "", "".join(c["paragraphs"]))) for c in subsections],
+                "has_situation": "situation" in roles,
+                "wrong_forms": wrong_forms(text, meeting),
+                "foreign_frame": foreign_frame(draft, bank, m.get("kinds") or []),
             }
         )
     for _ in range(2):  # warm timing: the wizard suggests again and again on one loaded phrasebank
@@ -136,10 +178,11 @@ def evaluate(bank: Any, meetings: list[dict[str, Any]], seed: int = 0) -> dict[s
             if not kinds[a] & kinds[b]:
                 other_kind_shares.append(share)
     seed_diff = []
-    for k in texts:
-        s0, s1 = sents[k], sentences(texts_b[k])
+    for r in rows:
+        s0, s1 = sents[r["id"]], sentences(texts_b[r["id"]])
         if s0:
-            seed_diff.append(1 - len(s0 & s1) / len(s0))
+            r["seed_variation"] = round(1 - len(s0 & s1) / len(s0), 3)
+            seed_diff.append(r["seed_variation"])
     total_tasks = sum(r["task_paragraphs"] for r in rows)
     times.sort()
     target = DEFAULT_TARGET
@@ -156,6 +199,15 @@ def evaluate(bank: Any, meetings: list[dict[str, Any]], seed: int = 0) -> dict[s
         "median_seed_variation": round(statistics.median(seed_diff), 3),
         "min_seed_variation": round(min(seed_diff), 3),
         "context_lint_findings": sum(len(r["lint"]) for r in rows),
+        "other_lint_findings": sum(
+            len(r["other_lint"]) for r in rows
+        ),  # repeated-phrase, parallel … (not 【待补】)
+        "median_task_subsections": statistics.median(r["task_subsections"] for r in rows),
+        "max_task_subsections": max(r["task_subsections"] for r in rows),
+        "median_subsection_chars": statistics.median(n for r in rows for n in r["subsection_chars"]),
+        "drafts_with_situation": sum(1 for r in rows if r["has_situation"]),
+        "drafts_naming_a_wrong_form": sum(1 for r in rows if r["wrong_forms"]),
+        "drafts_with_another_kinds_frame": sum(1 for r in rows if r["foreign_frame"]),
         "suggest_ms_p50": round(times[len(times) // 2], 1),
         "suggest_ms_p95": round(times[int(len(times) * 0.95) - 1], 1),
         "rows": rows,
@@ -204,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in result["rows"]:
         print(
             f"{r['id']} {r['template']:<14} {r['chars']:>5}字 任务段 {r['on_subject']}/{r['task_paragraphs']} "
-            f"待补 {r['blanks']:>2} 检查 {len(r['lint'])}  {r['name']}"
+            f"待补 {r['blanks']:>2} 种子差 {r.get('seed_variation', 0):.2f} 检查 {len(r['lint'])}  {r['name']}"
         )
     for k, v in result.items():
         if k != "rows":

@@ -25,7 +25,7 @@ from drafter.drafting.spec import (
     read_spec_text,
     save_draft,
 )
-from drafter.drafting.suggest import rank_templates, suggest_draft, suited_template
+from drafter.drafting.suggest import forms_missing, rank_templates, suggest_draft, suited_template
 from drafter.drafting.templates import TemplateInfo, find_template, list_templates
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "draft_to_yaml",
     "dump_yaml",
     "find_template",
+    "forms_missing",
     "list_templates",
     "load_draft",
     "new_draft",

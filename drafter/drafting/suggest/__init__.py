@@ -20,6 +20,7 @@ from typing import Any
 
 from drafter.drafting.spec import normalise_date
 from drafter.drafting.suggest.compose import (
+    COMPANION_FUNCTIONS,
     FALLBACK_HEADINGS,
     Suggestion,
     compose,
@@ -27,7 +28,7 @@ from drafter.drafting.suggest.compose import (
     pending_values,
 )
 from drafter.drafting.suggest.context import OTHERS_SPOKE_FIELD, MeetingContext, fits, meeting_context
-from drafter.drafting.suggest.kinds import Recognised, recognise
+from drafter.drafting.suggest.kinds import Recognised, forms_missing, recognise, wrong_forms
 from drafter.drafting.suggest.length import (
     DEFAULT_MINUTES,
     DEFAULT_RATE,
@@ -53,6 +54,7 @@ __all__ = [
     "Suggestion",
     "block_alternatives",
     "draft_overlap",
+    "forms_missing",
     "heading_alternatives",
     "length_info",
     "meeting_context",
@@ -185,10 +187,23 @@ def block_alternatives(
     have = {"成绩"}  # an alternative replaces a block in place: what it presupposes was there before
 
     def ok(b: Block) -> bool:
-        return b.id not in used and b.id != block.id and b.role == block.role and fits(b.fits, ctx, have)
+        return (
+            b.id not in used
+            and b.id != block.id
+            and b.role == block.role
+            and fits(b.fits, ctx, have)
+            and not wrong_forms(b.text, meeting)  # 交帐亮相 text at a 述职 meeting
+        )
 
+    # A companion paragraph (工作措施) stands in for a companion, a point's main paragraph for another.
+    companion = block.function in COMPANION_FUNCTIONS
     same_point = [
-        b for b in phrasebank.blocks.values() if ok(b) and b.topics == block.topics and b.point == block.point
+        b
+        for b in phrasebank.blocks.values()
+        if ok(b)
+        and b.topics == block.topics
+        and b.point == block.point
+        and (b.function in COMPANION_FUNCTIONS) == companion
     ]
     same_function = [
         b
@@ -217,6 +232,7 @@ def heading_alternatives(
     if top_level is None:
         top_level = any(section is s for s in draft.sections)
     out: list[str] = [section.heading] if section.heading else []
+    meeting = _clean_meeting(draft.meeting)
     if not top_level:
         block = phrasebank.blocks.get(next((i.phrase for i in section.items if i.phrase), "") or "")
         if block is not None:
@@ -224,8 +240,8 @@ def heading_alternatives(
             for b in phrasebank.blocks.values():
                 if b.id != block.id and b.topics == block.topics and b.point == block.point:
                     out += b.headings
-        return list(dict.fromkeys(h for h in out if h))
-    rec = recognise(_clean_meeting(draft.meeting), phrasebank)
+        return list(dict.fromkeys(h for h in out if h and not wrong_forms(h, meeting)))
+    rec = recognise(meeting, phrasebank)
     for kind in (rec.form, *rec.subjects):
         if kind is None:
             continue

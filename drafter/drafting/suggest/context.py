@@ -148,7 +148,7 @@ def fits(entry_fits: Fits, ctx: MeetingContext, have: Iterable[str] = ()) -> boo
 # Words that place a text at a level or a time of year; a text saying them is left out where they are wrong
 # (material should carry ``fits``; this also catches untagged text and the phrase engine's sentences).
 _LEVEL_CLASH = {
-    "市": ("全县", "县直", "副县长", "县政府各", "县委", "县长"),
+    "市": ("全县", "县直", "副县长", "县政府各", "县委", "县长", "各乡镇"),
     # a county speech may name the city above it (全市经济工作会议精神), never address its peers or the city's deputies
     "县": ("副市长", "各县（市、区）", "各县市区", "各县区", "市直各部门", "市政府各"),
 }
@@ -161,6 +161,17 @@ _PERIOD_CLASH = {
 }
 
 
+# Words in material that speak in another speaker's voice: only the government's head speaks 代表县政府;
+# a 党委书记 speaks for the 党委, not to 政府系统 as its own.  Material text is matched before its slots
+# are filled (代表{{ 本级政府 }}).
+_SPEAKER_CLASH = {
+    "党委书记": ("代表{{ 本级政府 }}", "政府系统", "法治政府", "政府自身建设", "政府形象"),
+    "分管领导": ("代表{{ 本级政府 }}",),
+}
+
+
 def clash_words(ctx: MeetingContext) -> tuple[str, ...]:
-    """Words a text for this meeting must not say (全县 at a 市 meeting, 下半年 in February)."""
-    return _LEVEL_CLASH.get(ctx.level or "", ()) + _PERIOD_CLASH.get(ctx.period or "", ())
+    """Words a text for this meeting must not say (全县 at a 市 meeting, 下半年 in February, 代表县政府
+    from a 副县长)."""
+    speaker = tuple(w for role in ctx.speakers for w in _SPEAKER_CLASH.get(role, ()))
+    return _LEVEL_CLASH.get(ctx.level or "", ()) + _PERIOD_CLASH.get(ctx.period or "", ()) + speaker

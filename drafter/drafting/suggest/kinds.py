@@ -22,11 +22,14 @@ __all__ = [
     "FORM_KINDS",
     "GENERAL_KIND",
     "Recognised",
+    "forms_missing",
+    "forms_named",
     "meeting_descriptors",
     "misnames_meeting",
     "naming_words",
     "recognise",
     "subject_words",
+    "wrong_forms",
 ]
 
 FORM_KINDS = ("mobilization", "review")  # forms of a meeting, combined with a subject kind
@@ -128,6 +131,16 @@ def _recognise_kinds(joined: str, kinds: list[MeetingKind]) -> Recognised:
     return rec
 
 
+# What is left of a form meeting's name after its kind words that names who attends or the work as a
+# whole, not a subject: 县直部门主要负责人述职讲评会, 全县重点工作交账亮相会, 乡镇党委书记抓党建述职.
+_NOT_SUBJECT_RE = re.compile(
+    r"^(?:[县市区乡镇]?直?(?:各|部门|单位|机关|乡镇|街道|党委|党组|政府|主要|负责|领导|班子|干部|书记|"
+    r"同志|成员|人|重点|各项|年度|全年|上半年|下半年|季度|工作|情况|评议|测评|考评|民主|集中|"
+    r"第[一二三四五六七八九十\d]+|[一二三四]季度)"
+    r"|[，、\s])+$"
+)
+
+
 def _name_subjects(rec: Recognised, name: str, kinds: list[MeetingKind], region: str) -> None:
     """The meeting name's own subject, if it has one beyond its kind keywords (a form kind's 动员 …)."""
     for start, end, _ in _hits(name, kinds):
@@ -135,6 +148,8 @@ def _name_subjects(rec: Recognised, name: str, kinds: list[MeetingKind], region:
     rest = subject_words(re.sub(r"\s+", "", name), region)
     for part in _JOIN_RE.split(rest):
         part = subject_words(part)
+        if rec.form is not None and _NOT_SUBJECT_RE.match(part):
+            continue  # who reports at a 述职 / 交帐亮相 meeting is not a subject of its own
         if len(part) >= 2 and part not in rec.uncovered:
             rec.uncovered.append(part)
 
@@ -154,7 +169,8 @@ def recognise(meeting: Mapping[str, str], phrasebank: Phrasebank) -> Recognised:
     for word in _SPLIT_RE.split(texts["主题"]):
         if word and not _hits(word, kinds) and word not in known_topics and word not in rec.uncovered:
             rec.uncovered.append(word)
-    if not rec.subjects and not rec.uncovered and GENERAL_KIND in phrasebank.kinds:
+    # A meeting naming no subject is a plenary's; a form meeting (全县重点工作交帐亮相会) is its form's.
+    if not rec.subjects and not rec.uncovered and rec.form is None and GENERAL_KIND in phrasebank.kinds:
         rec.subjects.append(phrasebank.kinds[GENERAL_KIND])
     return rec
 
@@ -185,6 +201,37 @@ _CALLED_BARE_RE = re.compile(_SELF + r"(交帐亮相|交账亮相|述职|讲评|
 def meeting_descriptors(text: str) -> tuple[str, ...]:
     """What ``text`` calls the meeting it is given at: 「这次防汛工作会议」 -> (防汛工作,)."""
     return tuple(m.group(1) for m in [*_CALLED_RE.finditer(text), *_CALLED_BARE_RE.finditer(text)])
+
+
+# Forms of meeting a text may name anywhere, not only as 「这次……会」: 「各单位上台交账亮相」 belongs to a
+# 交帐亮相 meeting, 「述职报告」 to a 述职 one.  A bare 交账 is left out: 「强化交账意识」 is said at any meeting.
+_FORM_TERMS: dict[str, re.Pattern[str]] = {
+    "交帐亮相": re.compile(
+        r"交[帐账]亮相|亮相[会台]|交[帐账](?:发言|会|情况|环节|单位|材料|时)|上台交[帐账]|[这每下]一?次交[帐账]"
+    ),
+    "述职": re.compile(r"述职"),
+    "誓师": re.compile(r"誓师"),
+}
+_FORM_IN_MEETING: dict[str, tuple[str, ...]] = {
+    "交帐亮相": ("交帐", "交账", "亮相"),
+    "述职": ("述职",),
+    "誓师": ("誓师",),
+}
+
+
+def forms_named(text: str) -> tuple[str, ...]:
+    """The forms of meeting ``text`` names (交帐亮相, 述职, 誓师), in that order."""
+    return tuple(form for form, pattern in _FORM_TERMS.items() if pattern.search(text))
+
+
+def forms_missing(text: str, reference: str) -> tuple[str, ...]:
+    """Forms ``text`` names that ``reference`` (what names the meeting) does not."""
+    return tuple(f for f in forms_named(text) if not any(w in reference for w in _FORM_IN_MEETING[f]))
+
+
+def wrong_forms(text: str, meeting: Mapping[str, str]) -> tuple[str, ...]:
+    """Forms ``text`` names that the meeting (会议名称, 会议类型, 主题) is not: 交帐亮相 text at a 述职 meeting."""
+    return forms_missing(text, " ".join(str(meeting.get(f) or "") for f in FIELDS))
 
 
 def naming_words(phrasebank: Phrasebank) -> tuple[str, ...]:

@@ -2,14 +2,17 @@
 
 The meeting is what the meeting fields (会议名称, 会议类型, 主题) or the title and subtitle
 name; where the text calls it 「这次交帐亮相」「这次防汛工作会议」「是一次督查讲评会」, each kind
-of meeting or subject named there must also be in that name.  Without a meeting name the
-rule is silent.
+of meeting or subject named there must also be in that name.  A form of meeting named anywhere (「各单位上台交账亮相」「述职报告」, also in a heading)
+must be the meeting's form too: 交帐亮相 text at a 述职 meeting and the reverse are caught
+(the same test as the suggestion engine's, ``drafting.forms_missing``).  Without a meeting
+name the rule is silent.
 """
 
 from __future__ import annotations
 
 import re
 
+from drafter.drafting import forms_missing
 from drafter.lint.context import LintContext, snippet
 from drafter.lint.finding import WARNING, Finding
 from drafter.lint.registry import rule
@@ -69,7 +72,17 @@ def check_meeting(ctx: LintContext) -> list[Finding]:
     named_here = {s.name for s in named_subjects(reference)}
     out: list[Finding] = []
     for unit in ctx.units:
-        if unit.area in ("front", "heading"):
+        if unit.area == "front":
+            continue
+        forms = forms_missing(unit.text, reference)
+        if forms:
+            called = "、".join(f"“{w}”" for w in forms)
+            message = (
+                f"此处提到{called}，而会议名称“{_short_name(shown)}”不是这种会议：{_short_text(unit.text)}"
+            )
+            out.append(ctx.finding("meeting-mismatch", WARNING, message, unit.line, unit.path, unit.area))
+            continue
+        if unit.area == "heading":
             continue
         for m in [*_CALLED.finditer(unit.text), *_CALLED_BARE.finditer(unit.text)]:
             wrong = [
@@ -85,6 +98,10 @@ def check_meeting(ctx: LintContext) -> list[Finding]:
             out.append(ctx.finding("meeting-mismatch", WARNING, message, unit.line, unit.path, unit.area))
             break
     return out
+
+
+def _short_text(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _short_name(reference: str) -> str:

@@ -7,7 +7,7 @@ timeout and a 3 GiB address-space limit, and is classified as
 
 - ``hung``: did not finish within the timeout (or ran out of memory);
 - ``lost``: the case's own check found the user's content lost or wrong;
-- ``internal``: a traceback, 「内部错误」, or an error with no file named;
+- ``internal``: a traceback, 「内部错误」 or 「程序问题」 (a crash report), or an error with no file named;
 - ``clean``: a Chinese message naming the file (or success where success is right).
 
 This is a measuring tool for the issue's before/after figures, not a test:
@@ -86,7 +86,7 @@ def classify(o: Outcome, *, names: str | None = None, expect_fail: bool = True) 
     text = o.err + o.out
     if o.hung:
         return "hung", "timeout or out of memory"
-    if "Traceback" in text or "内部错误" in text:
+    if "Traceback" in text or "内部错误" in text or "程序问题" in text:
         return "internal", _first_line(text)
     if expect_fail and o.code == 0:
         return "internal", "accepted silently: " + _first_line(text)

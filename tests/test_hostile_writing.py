@@ -157,7 +157,12 @@ def test_every_writing_command_gives_a_chinese_message(tmp_path, monkeypatch, ca
         code = main(command)
         err = capsys.readouterr().err
         assert code == 1, (command[0], err)
-        assert "内部错误" not in err and "Traceback" not in err and "系统错误代码" not in err, (
+        assert (
+            "内部错误" not in err
+            and "程序问题" not in err
+            and "Traceback" not in err
+            and "系统错误代码" not in err
+        ), (
             command[0],
             err,
         )

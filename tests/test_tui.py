@@ -852,6 +852,13 @@ def test_missing_slot_export_error_is_a_message_and_blanks_allowed(dirs):
             )
             app.choose_structure("t:plenary")
             await wait_for(pilot, lambda: app.workspace.draft.sections, "sections")
+            # a paragraph that names the region (whatever the shipped material's own blanks are)
+            from drafter.model import DraftItem
+
+            app.workspace.draft.opening.append(
+                DraftItem(text="{{ 地区 }}各级各部门要把这次会议精神传达到位。")
+            )
+            app.draft_changed()
             await pilot.press("ctrl+n")
             app.action_go(5)
             await pilot.pause()

@@ -158,6 +158,9 @@ def test_export_in_a_browser_is_delivered(monkeypatch, out):
 
 
 def test_change_one_heading_lists_alternatives_and_reshuffle():
+    """换一个 puts the next heading in place (the alternatives listed beside, F7 lists them in full);
+    换一批 suggests the whole draft again."""
+
     async def run() -> None:
         app = DrafterApp(corpus=[], resume=False)
         async with app.run_test(size=SIZE) as pilot:
@@ -172,18 +175,18 @@ def test_change_one_heading_lists_alternatives_and_reshuffle():
             box.focus()
             await pilot.pause()
             before = ws.heading_alternatives(path)
-            await pilot.press("f5")
+            await pilot.press("f7")  # the full list, on the current one
             await wait_for(pilot, lambda: isinstance(app.screen, AlternativesScreen), "alternatives listed")
             assert app.screen.query_one("#alternatives", OptionList).option_count == len(before) >= 3
-            await pilot.press("f5")  # cycles to the next one
+            await pilot.press("f5")  # moves to the next one
+            await pilot.press("f5")
             await pilot.press("enter")
             await wait_for(pilot, lambda: not isinstance(app.screen, AlternativesScreen), "closed")
             from drafter.drafting.editing import section_at
 
             assert section_at(ws.draft, path).heading == before[2]
-            assert "F5" in str(app.query_one("#keybar").render()) or "换一个" in str(
-                app.query_one("#keybar").render()
-            )
+            bar = str(app.query_one("#keybar").render())
+            assert "换一个" in bar and "全部备选" in bar
             # 换一批: the whole draft again with the next seed (asks first: there are sections)
             old = [s.heading for s in ws.draft.sections]
             app.action_reshuffle()

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from drafter.errors import DrafterError
+from drafter.util.crash import crash_message, write_crash_report
 from drafter.util.fsutil import describe_os_error_for_user, precheck_output_path
 
 # Modules that provide ``register(subparsers)``.
@@ -139,11 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never show a traceback to a writer
         if os.environ.get("DRAFTER_DEBUG"):
             raise
-        print(
-            f"drafter: 内部错误：{type(exc).__name__}: {exc}\n"
-            "（这是程序缺陷，请把上面这行报告给维护者；设置环境变量 DRAFTER_DEBUG=1 可看到详细信息）",
-            file=sys.stderr,
-        )
+        report = write_crash_report(exc, where=f"drafter {' '.join(args_list[:1])}".strip())
+        print(f"drafter: {crash_message(report, error=exc)}", file=sys.stderr)
         return 70
 
 

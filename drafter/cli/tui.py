@@ -6,8 +6,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from drafter.errors import DrafterError
+from drafter.util import crash_message, write_crash_report
 from drafter.util.safeio import check_regular
 
 
@@ -32,17 +34,39 @@ def run_tui(args: argparse.Namespace) -> int:
     from drafter.tui.app import DrafterApp
 
     app = DrafterApp(file, resume=not getattr(args, "no_resume", False))
-    code = app.run()
+    try:
+        code = app.run()
+    except Exception as exc:  # Textual itself failed: the draft is saved and the problem written down
+        if os.environ.get("DRAFTER_DEBUG"):
+            raise
+        print(f"drafter: {_crash_after_run(app, exc)}", file=sys.stderr)
+        return 70
     if app._crash:
-        print(
-            f"drafter: 内部错误：{app._crash}\n"
-            "（草稿已自动保存；这是程序缺陷，请报告给维护者；设置 DRAFTER_DEBUG=1 可看到详细信息）",
-            file=sys.stderr,
-        )
+        # the wizard saved the draft and wrote the crash report before it ended
+        print(f"drafter: {app._crash}", file=sys.stderr)
         return 70
     if app.last_export is not None:
         print(f"已导出：{app.last_export}")
     return int(code or 0)
+
+
+def _crash_after_run(app: Any, exc: BaseException) -> str:
+    """Save the wizard's draft (if it has one) and write a crash report; the sentence to print."""
+    saved: bool | None = None
+    unsaved = ""
+    workspace = app.workspace
+    if workspace.touched:
+        try:
+            workspace.save_now()
+            saved = True
+        except DrafterError as error:
+            saved, unsaved = False, str(error)
+    elif workspace.spec_path is not None:
+        saved = True
+    report = write_crash_report(
+        exc, where="drafter tui", details={"draft": {True: "saved", False: "not saved", None: "none"}[saved]}
+    )
+    return crash_message(report, error=exc, saved=saved, unsaved=unsaved)
 
 
 def run_default(args: argparse.Namespace) -> int:

@@ -36,6 +36,7 @@ from drafter.tui.commands import DrafterCommands
 from drafter.tui.steps import Step, step_class
 from drafter.tui.steps.meeting import MeetingStep
 from drafter.tui.widgets import KeyBar, StepList
+from drafter.util import crash_message, write_crash_report
 from drafter.workspace import ATTENTION, DONE, PENDING, STEP_KEYS, STEPS, Workspace, draft_title, save_theme
 from drafter.workspace import finding_path as _finding_path
 from drafter.workspace import finding_step as _finding_step
@@ -108,7 +109,12 @@ class DrafterApp(App[int]):
         self._pending_choice: str | None = None
         self._quit_confirmed = False
         self._heap_frozen = False
-        self._crash: str | None = None
+        self._crash: str | None = None  # why the wizard ended with 70: the sentence the CLI prints
+        self.crash_report: Path | None = None  # the last crash report written
+        self._reported: dict[tuple[str, str], Path | None] = {}  # defects reported (where, type)
+        # A defect (an unexpected exception) raises, to fail loudly, under DRAFTER_DEBUG and in tests
+        # (headless); otherwise it becomes a crash report.  Tests of the report set this to False.
+        self.raise_defects: bool | None = None
         self._theme_restored = False
         self._separator = False  # the export step's 样式分隔符 switch, for the export running now
         self.step_reasons: dict[str, list[str]] = {}
@@ -265,7 +271,7 @@ class DrafterApp(App[int]):
 
     def on_phrasebank_loaded(self, message: m.PhrasebankLoaded) -> None:
         ws = self.workspace
-        ws.phrasebank, ws.index = message.bank, message.index
+        ws.set_phrasebank(message.bank, message.index)
         self._settle_heap()
         errors = [p for p in message.bank.problems if getattr(p, "severity", "error") == "error"]
         if errors:
@@ -292,9 +298,51 @@ class DrafterApp(App[int]):
             structure.refresh_choices()
 
     def on_load_failed(self, message: m.LoadFailed) -> None:
-        if message.error is not None and (os.environ.get("DRAFTER_DEBUG") or self.is_headless):
-            raise message.error
+        if message.error is not None:
+            if self._defects_raise():
+                raise message.error
+            self.report_defect(message.error, message.message)
+            return
         self.notify(message.message, severity="error", markup=False, timeout=12)
+
+    def _defects_raise(self) -> bool:
+        if self.raise_defects is not None:
+            return self.raise_defects
+        return bool(os.environ.get("DRAFTER_DEBUG")) or self.is_headless
+
+    def _save_for_report(self) -> tuple[bool | None, str]:
+        """Autosave now, for a crash report: (saved, why not); saved None when there is no draft to save."""
+        ws = self.workspace
+        if not ws.touched:
+            return (True, "") if ws.spec_path is not None else (None, "")
+        reason = self._save_now()
+        return (reason is None, reason or "")
+
+    def _step_now(self) -> str:
+        """The step shown (for a crash report); empty when the screen is not up (any failure here)."""
+        try:
+            return self.current_step
+        except Exception:  # a report is written while the app may be half torn down
+            return ""
+
+    def report_defect(self, error: BaseException, where: str) -> str:
+        """A defect (not the writer's material): save the draft, write a crash report, tell the writer.
+
+        Returns the sentence shown.  The same defect in the same place is written down once a session.
+        """
+        saved, unsaved = self._save_for_report()
+        key = (where, type(error).__name__)
+        if key in self._reported:
+            report = self._reported[key]
+        else:
+            details = {"step": self._step_now(), "draft": _saved_label(saved)}
+            report = write_crash_report(error, where=where, details=details)
+            self._reported[key] = report
+        if report is not None:
+            self.crash_report = report
+        text = crash_message(report, error=error, saved=saved, unsaved=unsaved)
+        self.notify(text, severity="error", markup=False, timeout=30)
+        return text
 
     def _handle_exception(self, error: Exception) -> None:
         if isinstance(error, DrafterError | OSError):
@@ -306,11 +354,15 @@ class DrafterApp(App[int]):
                 timeout=10,
             )
             return
-        if os.environ.get("DRAFTER_DEBUG") or self.is_headless:
+        if self._defects_raise():
             super()._handle_exception(error)
             return
-        self._crash = f"{type(error).__name__}: {error}"
-        self._save_now()
+        # An exception escaped a handler: the wizard's state is unknown, so it ends (the CLI prints
+        # ``_crash``), after saving the draft and writing the report.
+        saved, unsaved = self._save_for_report()
+        details = {"step": self._step_now(), "draft": _saved_label(saved)}
+        self.crash_report = write_crash_report(error, where="讲稿助手界面", details=details)
+        self._crash = crash_message(self.crash_report, error=error, saved=saved, unsaved=unsaved)
         self.exit(70)
 
     # ------------------------------------------------------------ changes, autosave, check
@@ -336,10 +388,11 @@ class DrafterApp(App[int]):
         if self._dirty_lint and ws.phrasebank_ready and time.monotonic() - self._last_change > LINT_DELAY:
             self._dirty_lint = False
             draft, bank = copy.deepcopy(ws.draft), ws.phrasebank
+            # Not ``exclusive``: a thread cannot be stopped, so cancelling only hid the old check while it
+            # still posted its result; the revision it carries is what keeps a late result off screen.
             self.run_worker(
-                partial(loaders.check, ws, draft, bank, self.post_message),
+                partial(loaders.check, ws, draft, bank, ws.revision, self.post_message),
                 thread=True,
-                exclusive=True,
                 group="lint",
                 exit_on_error=False,
             )
@@ -377,7 +430,10 @@ class DrafterApp(App[int]):
 
     def on_checked(self, message: m.Checked) -> None:
         ws = self.workspace
-        ws.checked(message.result)
+        if not ws.checked(message.result):
+            # a check of an older revision (its thread could not be stopped) finished late: never shown
+            self._dirty_lint = True
+            return
         # meeting fields the chosen phrases use but that are empty: marked on the 会议信息 step
         if meeting := self.step("meeting"):
             meeting.show_needed(set(ws.needed_meeting))
@@ -388,9 +444,8 @@ class DrafterApp(App[int]):
                 headings.show_lint()
             if preview := self.step("preview"):
                 preview.show_findings()
-                self.run_worker(
-                    preview.show_markdown(ws.markdown), group="markdown", exclusive=True, exit_on_error=False
-                )
+                # not ``exclusive``: the preview renders one text at a time and ends with the latest
+                self.run_worker(preview.show_markdown(ws.markdown), group="markdown", exit_on_error=False)
 
     # ------------------------------------------------------------ sidebar and steps
     def refresh_sidebar(self) -> None:
@@ -494,13 +549,16 @@ class DrafterApp(App[int]):
             self.notify("素材库加载中，稍候自动预填……")
             return
 
+        meeting = dict(ws.draft.meeting)
+
         def work() -> None:
             try:
-                suggested, _lines = ws.suggest(option_id)
+                suggested, _lines = ws.suggest(option_id, meeting)
             except Exception as exc:
                 self.post_message(m.LoadFailed(*_failure("预填结构", exc)))
                 return
-            self.post_message(m.Resuggested(suggested, ws.suggest_warnings.get(option_id, [])))
+            warnings = ws.suggest_warnings.get(option_id, [])
+            self.post_message(m.Resuggested(suggested, warnings, meeting, option_id))
 
         if option_id in ws.suggest_cache:
             self._offer_draft(ws.suggest_cache[option_id][0], ws.suggest_warnings.get(option_id, []))
@@ -516,7 +574,7 @@ class DrafterApp(App[int]):
             self.notify("素材库加载中，请稍候再换一批", severity="warning")
             return
         self.run_worker(
-            partial(loaders.reshuffle, self.workspace, self.post_message),
+            partial(loaders.reshuffle, self.workspace, dict(self.workspace.draft.meeting), self.post_message),
             thread=True,
             exclusive=True,
             group="choose",
@@ -524,6 +582,13 @@ class DrafterApp(App[int]):
         )
 
     def on_resuggested(self, message: m.Resuggested) -> None:
+        if message.meeting is not None and message.meeting != self.workspace.draft.meeting:
+            # suggested for meeting details changed since (a worker cannot be stopped): ask again
+            if message.option_id is not None:
+                self.choose_structure(message.option_id)
+            else:
+                self.action_reshuffle()
+            return
         self._offer_draft(message.draft, message.warnings)
 
     def _offer_draft(self, suggested: Any, warnings: list[str]) -> None:
@@ -632,10 +697,13 @@ class DrafterApp(App[int]):
             step.show_progress(message.done, message.message)
 
     def on_export_failed(self, message: m.ExportFailed) -> None:
+        if message.error is not None:
+            if step := self.step("export"):
+                step.show_progress(0, "导出失败：出现了程序问题（不是您的材料有误）")
+            self.post_message(m.LoadFailed(message.message, message.error))
+            return
         if step := self.step("export"):
             step.show_progress(0, message.message)
-        if message.error is not None:
-            self.post_message(m.LoadFailed(message.message, message.error))
         else:
             self.notify(message.message, severity="error", markup=False, timeout=10)
 
@@ -808,7 +876,7 @@ class DrafterApp(App[int]):
         self.notify(f"已加入素材库：{result.id}（{result.file}）", markup=False, timeout=8)
         for warning in getattr(result, "warnings", []) or []:
             self.notify(str(warning), severity="warning", markup=False, timeout=8)
-        self.workspace.phrasebank, self.workspace.index = message.bank, message.index
+        self.workspace.set_phrasebank(message.bank, message.index)
         self._settle_heap()
         self.update_topbar()
         if content := self.step("content"):
@@ -933,9 +1001,15 @@ class DrafterApp(App[int]):
 
 
 def _failure(what: str, exc: BaseException) -> tuple[str, BaseException | None]:
+    """A worker's failure as ``LoadFailed`` fields: a ``DrafterError`` is a notice; anything else a defect
+    (``what`` was being done: it goes into the crash report)."""
     if isinstance(exc, DrafterError):
         return str(exc), None
-    return f"{what}时出现内部错误：{type(exc).__name__}: {exc}", exc
+    return what, exc
+
+
+def _saved_label(saved: bool | None) -> str:
+    return {True: "saved", False: "not saved", None: "none"}[saved]
 
 
 def make_app(draft_path: str | os.PathLike[str] | None = None, **kwargs: Any) -> DrafterApp:

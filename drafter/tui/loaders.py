@@ -2,7 +2,8 @@
 
 ``post`` is the app's ``post_message`` (thread-safe).  Nothing here touches a
 widget: the app handles the messages on its own thread.  A ``DrafterError``
-becomes a notice; anything else is reported with the exception (a defect).
+becomes a notice; anything else is a defect, posted with the exception and what was being
+done (the app writes a crash report and tells the writer where it is).
 """
 
 from __future__ import annotations
@@ -22,16 +23,16 @@ Post = Callable[[Message], bool]
 Failure = Callable[[str, BaseException | None], Message]
 
 
-def _guarded(post: Post, work: Callable[[], Message], failed: Failure, refused: str, defect: str) -> None:
+def _guarded(post: Post, work: Callable[[], Message], failed: Failure, refused: str, what: str) -> None:
     """Post what ``work`` returns; a ``DrafterError`` becomes ``failed(refused + error)``,
-    anything else ``failed(defect + exception, exception)``."""
+    anything else ``failed(what, exception)`` (``what``: what was being done, for the crash report)."""
     try:
         done = work()
     except DrafterError as exc:
         post(failed(f"{refused}{exc}", None))
         return
     except Exception as exc:
-        post(failed(f"{defect}{type(exc).__name__}: {exc}", exc))
+        post(failed(what, exc))
         return
     post(done)
 
@@ -43,7 +44,7 @@ def load_core(ws: Workspace, post: Post) -> None:
         post(m.TemplatesLoaded(ws.load_templates()))
         return m.PhrasebankLoaded(*ws.load_phrasebank())
 
-    _guarded(post, work, m.LoadFailed, "素材库加载失败：", "加载素材库时出现内部错误：")
+    _guarded(post, work, m.LoadFailed, "素材库加载失败：", "加载素材库")
 
 
 def load_structures(ws: Workspace, post: Post) -> None:
@@ -53,14 +54,15 @@ def load_structures(ws: Workspace, post: Post) -> None:
         post(m.StructuresLoaded([], f"结构读取失败：{exc}"))
     except Exception as exc:
         post(m.StructuresLoaded([]))
-        post(m.LoadFailed(f"读取结构时出现内部错误：{type(exc).__name__}: {exc}", exc))
+        post(m.LoadFailed("读取结构", exc))
 
 
-def check(ws: Workspace, draft: Draft, bank: Any, post: Post) -> None:
+def check(ws: Workspace, draft: Draft, bank: Any, revision: int, post: Post) -> None:
+    """Check a copy of the draft taken at ``revision`` (the result carries it: a stale one is dropped)."""
     try:
-        post(m.Checked(ws.check(draft, bank)))
+        post(m.Checked(ws.check(draft, bank, revision)))
     except Exception as exc:
-        post(m.LoadFailed(f"检查草稿时出现内部错误：{type(exc).__name__}: {exc}", exc))
+        post(m.LoadFailed("检查草稿", exc))
 
 
 def autosave(ws: Workspace, snap: Snapshot, post: Post) -> None:
@@ -85,14 +87,14 @@ def export(
         result = ws.export(draft, bank, path, fmt, force=force, progress=progress, **options)
         return m.ExportFinished(result, path, fmt, force)
 
-    _guarded(post, work, m.ExportFailed, "导出失败：", "导出失败：")
+    _guarded(post, work, m.ExportFailed, "导出失败：", "导出")
 
 
 def add_phrase(ws: Workspace, role: str, function: str, text: str, topics: list[str], post: Post) -> None:
     def work() -> Message:
         return m.PhraseAdded(*ws.add_phrase(role, function, text, topics))
 
-    _guarded(post, work, m.LoadFailed, "未加入：", "加入素材库时出现内部错误：")
+    _guarded(post, work, m.LoadFailed, "未加入：", "加入素材库")
 
 
 def find_repeats(ws: Workspace, draft: Draft, bank: Any, post: Post) -> None:
@@ -105,10 +107,11 @@ def find_repeats(ws: Workspace, draft: Draft, bank: Any, post: Post) -> None:
         post(m.RepeatsEarlier(found))
 
 
-def reshuffle(ws: Workspace, post: Post) -> None:
-    """换一批: the whole draft suggested again with the next seed."""
+def reshuffle(ws: Workspace, meeting: dict[str, str], post: Post) -> None:
+    """换一批: the whole draft suggested again with the next seed, for ``meeting`` (taken on the UI thread)."""
 
     def work() -> Message:
-        return m.Resuggested(*ws.suggest_again())
+        draft, warnings = ws.suggest_again(meeting)
+        return m.Resuggested(draft, warnings, meeting)
 
-    _guarded(post, work, m.LoadFailed, "换一批失败：", "换一批时出现内部错误：")
+    _guarded(post, work, m.LoadFailed, "换一批失败：", "换一批")

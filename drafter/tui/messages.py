@@ -125,7 +125,7 @@ class StructuresLoaded(Message):
 
 @dataclass
 class LoadFailed(Message):
-    """Loading something failed: a notice (Chinese) and, for a defect, the exception."""
+    """Loading something failed: a notice (Chinese); for a defect, what was being done and the exception."""
 
     message: str
     error: BaseException | None = None
@@ -182,10 +182,16 @@ class PhraseAdded(Message):
 
 @dataclass
 class Resuggested(Message):
-    """换一批 finished: the new draft and the engine's warnings."""
+    """换一批 (or a structure chosen) finished: the new draft and the engine's warnings.
+
+    ``meeting``: the meeting details it was suggested for (a draft for details changed since is stale);
+    ``option_id``: the structure choice it came from (None: 换一批).
+    """
 
     draft: Any
     warnings: list[str]
+    meeting: dict[str, str] | None = None
+    option_id: str | None = None
 
 
 @dataclass

@@ -6,6 +6,7 @@ The hardened line-marked YAML loader is imported as ``drafter.util.yamlpos`` on 
 measured 0.05–0.2 s of import time, which commands that never read YAML would pay at start-up.
 """
 
+from drafter.util.crash import crash_message, crash_summary, write_crash_report
 from drafter.util.fsutil import (
     atomic_write,
     check_output_target,
@@ -19,6 +20,7 @@ from drafter.util.fsutil import (
 from drafter.util.locks import lock_path, locked
 from drafter.util.proc import kill_group, run_in_group
 from drafter.util.resources import (
+    crash_reports_dir,
     phrasebank_dir,
     project_root,
     seeds_dir,
@@ -41,6 +43,9 @@ __all__ = [
     "atomic_write",
     "check_output_target",
     "check_regular",
+    "crash_message",
+    "crash_reports_dir",
+    "crash_summary",
     "describe_os_error",
     "describe_os_error_for_user",
     "describe_write_error",
@@ -64,4 +69,5 @@ __all__ = [
     "user_path",
     "user_phrasebank_dir",
     "user_templates_dir",
+    "write_crash_report",
 ]

@@ -62,3 +62,8 @@ def user_templates_dir() -> Path:
 
 def user_drafts_dir() -> Path:
     return user_data_dir() / "drafts"
+
+
+def crash_reports_dir() -> Path:
+    """Where crash reports go (``drafter.util.crash``): ``crash/`` under the user data dir."""
+    return user_data_dir() / "crash"

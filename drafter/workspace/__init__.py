@@ -1,10 +1,12 @@
 """drafter.workspace: the writer's workspace, shared by the TUI and the CLI (never imports textual).
 
 ``Workspace`` (the current draft and the operations the wizard's steps need),
+换一个 rings (``Ring``: the alternatives of a heading or paragraph, cycled in place),
 meeting-field validation, the profile, autosave/resume, step states and
 export paths.
 """
 
+from drafter.workspace.alternatives import Ring
 from drafter.workspace.autosave import (
     DraftConflict,
     DraftFile,
@@ -81,6 +83,7 @@ __all__ = [
     "ExportResult",
     "OpenGuard",
     "Profile",
+    "Ring",
     "SaveResult",
     "Snapshot",
     "StepStates",

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from drafter.errors import DrafterError
-from drafter.model import Draft
+from drafter.model import Draft, DraftItem
 from drafter.workspace import autosave as saves
+from drafter.workspace.alternatives import Ring, Rings, heading_ring, item_ring
 from drafter.workspace.meeting import missing_meeting_fields, missing_values
 from drafter.workspace.profile import Profile, apply_profile, blank_draft, read_profile, save_profile
 from drafter.workspace.steps import ATTENTION, StepStates, step_states
@@ -54,6 +55,7 @@ class CheckResult:
     markdown: str
     text: str
     missing: list[str]
+    revision: int = -1  # the draft revision checked (``Workspace.revision`` when the check started)
 
 
 @dataclass
@@ -93,6 +95,11 @@ class Workspace:
         self.suggest_cache: dict[str, tuple[Draft, list[str]]] = {}
         self.suggest_warnings: dict[str, list[str]] = {}
         self.seed = 0  # 换一批: the next suggestion uses the next seed
+        # Every change of the draft, its meeting or the material bumps ``revision``; a check or a
+        # suggestion started at an older one is stale and never shown (see ``checked``, ``suggest``).
+        self.revision = 0
+        self.suggest_generation = 0  # bumped when the meeting, the seed or the material changes
+        self.rings = Rings()  # 换一个: the alternatives of each heading and paragraph looked at
         self._save_lock = threading.Lock()
         self._serial = 0
         self._saved_serial = 0
@@ -111,9 +118,10 @@ class Workspace:
         return self.phrasebank.heading_sets if self.phrasebank is not None else {}
 
     def phrase(self, phrase_id: str | None) -> Any:
+        """The phrase or block (paragraph) a draft item names, or None."""
         if not phrase_id or self.phrasebank is None:
             return None
-        return self.phrasebank.phrases.get(phrase_id)
+        return self.phrasebank.phrases.get(phrase_id) or self.phrasebank.blocks.get(phrase_id)
 
     # ------------------------------------------------------------ the draft
     def set_draft(self, draft: Draft, *, spec: Path | None, origin: Path | None, exported: bool) -> list[str]:
@@ -130,6 +138,9 @@ class Workspace:
         self.lint_ready = False
         self.needed_meeting = []
         self.suggest_cache.clear()
+        self.rings.clear()
+        self.revision += 1
+        self.suggest_generation += 1
         notices = []
         held = spec or origin
         if held is not None:
@@ -172,12 +183,28 @@ class Workspace:
         if filled == self.draft.meeting:
             return False
         self.draft.meeting.update(filled)
+        self._meeting_changed()
         return True
 
     def changed(self, *, meeting: bool = False) -> None:
         self.touched = True
+        self.revision += 1
         if meeting:
-            self.suggest_cache.clear()
+            self._meeting_changed()
+
+    def _meeting_changed(self) -> None:
+        self.revision += 1
+        self.suggest_generation += 1
+        self.suggest_cache.clear()
+        self.rings.clear()  # the alternatives fit the meeting, their previews show its details
+
+    def set_phrasebank(self, bank: Any, index: Any) -> None:
+        """The (re)loaded material: suggestions, alternatives and checks made with the old one are stale."""
+        self.phrasebank, self.index = bank, index
+        self.revision += 1
+        self.suggest_generation += 1
+        self.suggest_cache.clear()
+        self.rings.clear()
 
     def states(self) -> StepStates:
         """The state of each step, with what the chosen content needs from the meeting."""
@@ -346,6 +373,7 @@ class Workspace:
         cached = self.suggest_cache.get(option_id)
         if cached is not None:
             return cached
+        generation = self.suggest_generation
         meeting = dict(meeting if meeting is not None else self.draft.meeting)
         if option_id.startswith("t:"):
             suggestion = suggest(option_id[2:], meeting, self.phrasebank, seed=self.seed)
@@ -359,20 +387,22 @@ class Workspace:
         for path, section in iter_section_paths(draft):
             heading = display_heading(section, self.heading_sets)
             lines.append("　" * (len(path) - 1) + section_marker(path) + heading)
-        if meeting == dict(self.draft.meeting):
-            # a worker that started before the meeting changed must not leave a stale suggestion behind
+        if generation == self.suggest_generation and meeting == dict(self.draft.meeting):
+            # a worker that started before the meeting, the seed or the material changed must not
+            # leave a stale suggestion behind
             self.suggest_cache[option_id] = (draft, lines)
         return draft, lines
 
-    def suggest_again(self) -> tuple[Draft, list[str]]:
-        """换一批: a new suggestion for the draft's own template with the next seed (worker thread)."""
+    def suggest_again(self, meeting: dict[str, str] | None = None) -> tuple[Draft, list[str]]:
+        """换一批: a new suggestion for the draft's own template with the next seed (worker thread);
+        ``meeting``: the details to suggest for (default: the draft's)."""
         from drafter.drafting.suggest import suggest
 
         self.seed += 1
+        self.suggest_generation += 1
         self.suggest_cache.clear()
-        suggestion = suggest(
-            self.draft.template or None, dict(self.draft.meeting), self.phrasebank, seed=self.seed
-        )
+        meeting = dict(meeting if meeting is not None else self.draft.meeting)
+        suggestion = suggest(self.draft.template or None, meeting, self.phrasebank, seed=self.seed)
         return suggestion.draft, list(suggestion.warnings)
 
     def heading_alternatives(self, path: tuple[int, ...]) -> list[str]:
@@ -385,19 +415,74 @@ class Workspace:
             return []
         return heading_alternatives(self.draft, section, self.phrasebank)
 
-    def item_alternatives(self, item: Any) -> list[Any]:
-        """换一个 for a block: ready items to put in its place, best first ([] for free text, phrases)."""
+    def item_alternatives(self, item: Any, draft: Draft | None = None) -> list[Any]:
+        """换一个 for a block: ready items to put in its place, best first ([] for free text, phrases).
+
+        ``draft``: a copy of the draft to judge by (a worker thread's); default the draft itself.
+        With the full material this takes some 10–20 ms: the wizard computes it in a worker.
+        """
         from drafter.drafting.suggest import block_alternatives
 
-        if self.phrasebank is None:
+        bank = self.phrasebank
+        if bank is None:
             return []
-        return block_alternatives(self.draft, item, self.phrasebank)
+        return block_alternatives(self.draft if draft is None else draft, item, bank)
+
+    # ------------------------------------------------------------ 换一个 (cycling in place)
+    def heading_ring(self, path: tuple[int, ...], describe: Any) -> Ring | None:
+        """The alternatives of the heading at ``path``, the one in the draft marked (cached per section).
+
+        ``describe(heading, heading_set)`` gives a choice's one-line preview.  None without material.
+        """
+        from drafter.drafting.editing import section_at
+
+        section = section_at(self.draft, path)
+        if section is None or self.phrasebank is None:
+            return None
+
+        def make() -> Ring:
+            return heading_ring(section, self.heading_alternatives(path), describe)
+
+        return self.rings.get(("heading", path), section, make)
+
+    def item_ring(
+        self,
+        part_key: str,
+        items: list[DraftItem],
+        position: int,
+        describe: Any,
+        alternatives: list[DraftItem] | None = None,
+    ) -> Ring | None:
+        """The alternatives of the paragraph ``items[position]`` (in part ``part_key``), itself first.
+
+        ``describe(item)`` gives a choice's one-line preview; ``alternatives``: computed already (by
+        ``item_alternatives`` in a worker), else computed here.  None without material or paragraph.
+        """
+        if self.phrasebank is None or not 0 <= position < len(items):
+            return None
+
+        def make() -> Ring:
+            found = self.item_alternatives(items[position]) if alternatives is None else alternatives
+            return item_ring(items, position, found, describe)
+
+        return self.rings.get(("item", part_key, position), items, make)
+
+    def kept_item_ring(self, part_key: str, items: list[DraftItem], position: int) -> Ring | None:
+        """The ring of ``items[position]`` if one is kept and still holds (nothing computed)."""
+        return self.rings.peek(("item", part_key, position), items)
+
+    def choose_alternative(self, ring: Ring, index: int) -> Any:
+        """Put alternative ``index`` of ``ring`` (cycling: ``ring.index + 1`` is 换一个) into the draft."""
+        choice = ring.select(index)
+        self.changed()
+        return choice
 
     def apply_suggestion(self, suggested: Draft) -> None:
         """Take the sections and content of a suggested draft; the meeting details stay."""
         from drafter.drafting.editing import replace_content
 
         replace_content(self.draft, copy.deepcopy(suggested))
+        self.rings.clear()
         self.changed()
 
     # ------------------------------------------------------------ search
@@ -410,8 +495,9 @@ class Workspace:
         return self.index.search(query, role=role, function=function, topic=topic, limit=SEARCH_LIMIT)
 
     # ------------------------------------------------------------ checking
-    def check(self, draft: Draft, bank: Any) -> CheckResult:
-        """Render, lint and lay out a copy of the draft (worker thread)."""
+    def check(self, draft: Draft, bank: Any, revision: int = -1) -> CheckResult:
+        """Render, lint and lay out a copy of the draft (worker thread); ``revision``: the draft's
+        ``Workspace.revision`` when the copy was taken, kept in the result."""
         from drafter.drafting import date_year, render_speech, render_text
         from drafter.export import speech_to_markdown
         from drafter.lint import Finding, lint_speech
@@ -423,17 +509,25 @@ class Workspace:
                 speech, year=date_year(draft.meeting.get("日期")), draft=True, meeting=draft.meeting
             )
             markdown = speech_to_markdown(speech)
-            return CheckResult(findings, markdown, text, missing_values(markdown))
+            return CheckResult(findings, markdown, text, missing_values(markdown), revision)
         except DrafterError as exc:
             finding = Finding("render", "error", exc.message, exc.file or "草稿", exc.line)
-            return CheckResult([finding], f"**无法生成全文**：{exc}", "", [])
+            return CheckResult([finding], f"**无法生成全文**：{exc}", "", [], revision)
 
-    def checked(self, result: CheckResult) -> None:
+    def checked(self, result: CheckResult) -> bool:
+        """Take a check's result; False (nothing taken) when it checked an older revision of the draft.
+
+        Checks run in worker threads that cannot be stopped: one started before a change may finish
+        after the check of the changed draft, and its findings must not replace the newer ones.
+        """
+        if result.revision != self.revision:
+            return False
         self.findings = result.findings
         self.markdown = result.markdown
         self.text = result.text
         self.lint_ready = True
         self.needed_meeting = missing_meeting_fields(result.missing)
+        return True
 
     # ------------------------------------------------------------ export
     def export(

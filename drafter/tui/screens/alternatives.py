@@ -1,7 +1,8 @@
-"""换一个: the alternatives of a heading or a paragraph, listed so the writer sees them all.
+"""换一个 in full: every alternative of a heading or a paragraph, listed with its whole text (F7).
 
-The current one is first; the dialog opens on the next one.  F5 (or ↓) moves
-on, cycling; Enter takes the highlighted one; Esc keeps the current.
+F5 (and Shift+F5) in the steps put the next (previous) alternative in place; this list is for
+reading long texts side by side.  It opens on the one in the draft, marked （当前）; F5 or ↓ moves on,
+cycling; Enter takes the highlighted one; Esc keeps the current.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from drafter.tui.screens.dialogs import Dialog
 
 
 class AlternativesScreen(Dialog):
-    """Dismisses with the index of the chosen alternative (0 = the current one) or None."""
+    """Dismisses with the index of the chosen alternative or None (Esc)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "next", "换一个", id="alt-next"),
@@ -35,15 +36,18 @@ class AlternativesScreen(Dialog):
     }
     """
 
-    def __init__(self, title: str, choices: Sequence[str]) -> None:
+    def __init__(self, title: str, choices: Sequence[str], current: int = 0) -> None:
         super().__init__(classes="modal")
         self.title_text = title
         self.choices = list(choices)
+        self.current = current
 
     def compose(self) -> ComposeResult:
         options = []
         for i, choice in enumerate(self.choices):
-            text = Text("（当前）" if i == 0 else f"{i}．", style="bold" if i == 0 else "")
+            text = Text(f"{i + 1}．", style="bold" if i == self.current else "")
+            if i == self.current:
+                text.append("（当前）", style="bold")
             text.append(choice)
             options.append(Option(text))
         with Vertical(classes="dialog"):
@@ -54,7 +58,7 @@ class AlternativesScreen(Dialog):
 
     def on_mount(self) -> None:
         box = self.query_one("#alternatives", OptionList)
-        box.highlighted = 1 if len(self.choices) > 1 else 0
+        box.highlighted = max(0, self.current)
         box.focus()
 
     def action_next(self) -> None:

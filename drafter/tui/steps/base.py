@@ -38,11 +38,12 @@ class Step(Vertical):
         self.app.post_message(DraftChanged(meeting=meeting))
 
     def report(self, what: str, exc: BaseException) -> None:
-        """A worker of this step failed: a ``DrafterError`` is a notice, anything else a defect."""
+        """A worker of this step failed: a ``DrafterError`` is a notice, anything else a defect (the app
+        saves the draft and writes a crash report; ``what`` was being done)."""
         if isinstance(exc, DrafterError):
             self.post_message(LoadFailed(str(exc)))
         else:
-            self.post_message(LoadFailed(f"{what}时出现内部错误：{type(exc).__name__}: {exc}", exc))
+            self.post_message(LoadFailed(what, exc))
 
     def on_mount(self) -> None:
         self.refresh_from_draft()

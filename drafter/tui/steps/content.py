@@ -1,11 +1,18 @@
-"""Step 4 内容: for each part of the speech, phrases searched and picked, slots filled, own text."""
+"""Step 4 内容: for each part of the speech, phrases searched and picked, slots filled, own text.
+
+换一个 (F5) puts the next alternative paragraph in place, Shift+F5 the previous one; the alternatives
+of the selected paragraph are listed under the paragraphs (the one in the draft marked), F7 lists them
+in full.  They are found in a worker when a paragraph is selected (10–20 ms with the full material),
+so F5 itself only swaps the paragraph and repaints its row, the list of alternatives and the editor.
+"""
 
 from __future__ import annotations
 
+import copy
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -25,10 +32,15 @@ from drafter.model import MEETING_FIELDS, PHRASE_ROLES, ROLE_LABELS, DraftItem
 from drafter.tui.display import fill_preview
 from drafter.tui.messages import AddPhraseRequested
 from drafter.tui.steps.base import WideStep
-from drafter.tui.widgets import SectionList
-from drafter.workspace import Workspace
+from drafter.tui.widgets import AlternativesPanel, SectionList
+from drafter.tui.widgets.alternatives_panel import preview_line
+from drafter.tui.widgets.rows import replace_prompt
+from drafter.workspace import Ring, Workspace
 
 RESULT_PAGE = 12  # search results listed at once (about a screenful); "更多" lists the next page
+# A paragraph's row in the list of chosen items: its beginning (the editor below shows it whole).  Rows
+# of the same height let 换一个 repaint one row without a layout pass (which re-renders the screen).
+ITEM_ROW_CHARS = 60
 MORE_RESULTS = "more-results"
 
 
@@ -40,6 +52,8 @@ class ContentStep(WideStep):
         Binding("ctrl+l", "add_to_phrasebank", "加入素材库", id="add-phrase"),
         Binding("ctrl+g", "archive", "往年讲话", id="archive"),
         Binding("f5", "alternatives", "换一个", id="item-alternatives"),
+        Binding("shift+f5", "alternatives_back", "换回上一个", id="item-alternatives-back", show=False),
+        Binding("f7", "alternatives_list", "全部备选", id="item-alternatives-list"),
     ]
 
     def __init__(self, workspace: Workspace, **kwargs: Any) -> None:
@@ -47,6 +61,9 @@ class ContentStep(WideStep):
         self.parts: list[Part] = []
         self.search_serial = 0
         self.editing: DraftItem | None = None
+        self._slot_names: tuple[str, ...] | None = None  # the slot inputs mounted for ``editing``
+        self._editor_next: DraftItem | None = None  # 换一个: shown in the editor after the next frame
+        self._finding: DraftItem | None = None  # the paragraph whose alternatives a worker is finding
 
     def compose(self) -> ComposeResult:
         yield self.heading("为每一部分挑选语句（回车加入），填空，或自拟一段")
@@ -55,6 +72,7 @@ class ContentStep(WideStep):
                 yield OptionList(id="content-parts", markup=False)
                 yield Label("已选内容（Shift+↑/↓ 移动，Delete 删除）")
                 yield SectionList(id="content-items", markup=False)
+                yield AlternativesPanel("段落", id="content-alts")
                 with Horizontal(classes="buttons"):
                     yield Button("上移", id="content-up", compact=True)
                     yield Button("下移", id="content-down", compact=True)
@@ -157,7 +175,7 @@ class ContentStep(WideStep):
         old = box.highlighted
         options = []
         for i, item in enumerate(items):
-            options.append(Option(Text(f"{i + 1}．{self.item_text(item)}")))
+            options.append(Option(self.item_row(i, item)))
         if not options:
             options.append(Option(Text("（还没有内容：在右边搜索并回车加入，或“自拟一段”）"), disabled=True))
         box.set_options(options)
@@ -166,12 +184,20 @@ class ContentStep(WideStep):
             box.highlighted = max(0, min(target, len(items) - 1))
         else:
             self.show_editor(None)
+        self.show_alternatives()
         part = self.current_part()
         if part is not None:
             index = self.parts.index(part)
             text = Text("　" * part.depth + part.label)
             text.append(f"　{len(items)} 段", style="dim" if items else "red")
             self.query_one("#content-parts", OptionList).replace_option_prompt_at_index(index, text)
+
+    def item_row(self, index: int, item: DraftItem) -> Text:
+        """A paragraph's row in the list: its number and beginning."""
+        text = " ".join(self.item_text(item).split())
+        if len(text) > ITEM_ROW_CHARS:
+            text = text[:ITEM_ROW_CHARS] + "…"
+        return Text(f"{index + 1}．{text}")
 
     def item_text(self, item: DraftItem) -> str:
         ws = self.workspace
@@ -205,14 +231,15 @@ class ContentStep(WideStep):
         items = self.current_items() or []
         index = self.current_item_index()
         self.show_editor(items[index] if index is not None else None)
+        self.show_alternatives()
 
     def show_editor(self, item: DraftItem | None) -> None:
         ws = self.workspace
-        slots_box = self.query_one("#content-slots", Vertical)
-        slots_box.remove_children()
         area = self.query_one("#content-text", TextArea)
         self.editing = item
         if item is None:
+            self.query_one("#content-slots", Vertical).remove_children()
+            self._slot_names = None
             area.read_only = True
             area.load_text("")
             return
@@ -231,6 +258,12 @@ class ContentStep(WideStep):
             names = item_slot_names(item, phrase_text)
         except Exception:  # a broken phrase text: lint reports it
             names = []
+        if tuple(names) == self._slot_names:
+            self._refill_slots(item, phrase)  # the same blanks (换一个 within a point): no remount
+            return
+        slots_box = self.query_one("#content-slots", Vertical)
+        slots_box.remove_children()
+        self._slot_names = tuple(names)
         rows = []
         for name in names:
             prompt = self._slot_prompt(name, phrase)
@@ -246,6 +279,18 @@ class ContentStep(WideStep):
             rows.append(Horizontal(Label(name, classes="slot-label"), box, classes="slot-row"))
         if rows:
             slots_box.mount_all(rows)
+
+    def _refill_slots(self, item: DraftItem, phrase: Any) -> None:
+        """Show ``item``'s values in the slot inputs already mounted (same names, same order)."""
+        meeting = self.workspace.draft.meeting
+        for box in self.query_one("#content-slots", Vertical).query(Input):
+            name = box.name or ""
+            meeting_value = meeting.get(name)
+            box.placeholder = (
+                f"取自会议信息：{meeting_value}" if meeting_value else self._slot_prompt(name, phrase)
+            )
+            with box.prevent(Input.Changed):
+                box.value = item.values.get(name, "")
 
     def _slot_prompt(self, name: str, phrase: Any) -> str:
         for slot in getattr(phrase, "slots", []) or []:
@@ -287,8 +332,9 @@ class ContentStep(WideStep):
         items = self.current_items() or []
         if index is None:
             return
-        text = Text(f"{index + 1}．{self.item_text(items[index])}")
-        self.query_one("#content-items", SectionList).replace_option_prompt_at_index(index, text)
+        replace_prompt(
+            self.query_one("#content-items", SectionList), index, self.item_row(index, items[index])
+        )
 
     def move_item(self, delta: int) -> None:
         items = self.current_items()
@@ -368,35 +414,131 @@ class ContentStep(WideStep):
 
         self.app.push_screen(ArchiveScreen(query, role), chosen)
 
-    def action_alternatives(self) -> None:
-        """换一个: the other paragraphs that could stand where the selected one is, listed."""
-        from drafter.tui.screens.alternatives import AlternativesScreen
+    # 换一个 -----------------------------------------------------------
+    def _describe(self, item: DraftItem) -> str:
+        return preview_line(self.item_text(item))
 
+    def _selected_place(self) -> tuple[str, list[DraftItem], int] | None:
+        part = self.current_part()
         items = self.current_items()
         index = self.current_item_index()
-        if items is None or index is None:
-            self.notify("请先在左边选中一段", severity="warning")
+        if part is None or items is None or index is None:
+            return None
+        return part.key, items, index
+
+    def show_alternatives(self) -> None:
+        """The alternatives of the selected paragraph in the panel: kept ones at once, others found in
+        a worker (the panel says so meanwhile)."""
+        panel = self.query_one("#content-alts", AlternativesPanel)
+        place = self._selected_place()
+        ws = self.workspace
+        if place is None:
+            panel.show(None, note="（先在上面选中一段）")
             return
+        if not ws.phrasebank_ready:
+            panel.show(None, note="（素材库加载中……）")
+            return
+        key, items, index = place
         item = items[index]
-        others = self.workspace.item_alternatives(item)
-        if not others:
-            self.notify("这一段没有可换的段落（自拟文字和单句素材请直接修改）", severity="warning")
+        if not item.phrase or item.phrase not in ws.phrasebank.blocks:
+            panel.show(None, note="（自拟文字和单句素材没有可换的段落，请直接修改）")
             return
-        choices = [self.item_text(item), *(self.item_text(other) for other in others)]
+        ring = ws.kept_item_ring(key, items, index)
+        if ring is not None:
+            panel.show(ring)
+            return
+        panel.show(None, note="（正在查找可换的段落……）")
+        if self._finding is not item:  # not already being found
+            self._finding = item
+            self._find_alternatives(key, items, index, item, copy.deepcopy(ws.draft), ws.suggest_generation)
+
+    @work(thread=True, group="alternatives", exit_on_error=False)  # a late result is checked, not cancelled
+    def _find_alternatives(
+        self, key: str, items: list[DraftItem], index: int, item: DraftItem, draft: Any, generation: int
+    ) -> None:
+        try:
+            found = self.workspace.item_alternatives(item, draft)
+        except Exception as exc:
+            self.app.call_from_thread(self._alternatives_found, key, items, index, item, [], -1)
+            self.app.call_from_thread(self.report, "查找可换的段落", exc)
+            return
+        self.app.call_from_thread(self._alternatives_found, key, items, index, item, found, generation)
+
+    def _alternatives_found(
+        self, key: str, items: list[DraftItem], index: int, item: DraftItem, found: list[Any], generation: int
+    ) -> None:
+        ws = self.workspace
+        if self._finding is item:
+            self._finding = None
+        if generation != ws.suggest_generation or index >= len(items) or items[index] is not item:
+            return  # the meeting, the material or the paragraph changed meanwhile: found again on select
+        ring = ws.item_ring(key, items, index, self._describe, found)
+        place = self._selected_place()
+        if place is not None and place[1] is items and place[2] == index:
+            self.query_one("#content-alts", AlternativesPanel).show(ring)
+
+    def _usable_ring(self) -> tuple[list[DraftItem], int, Ring] | None:
+        place = self._selected_place()
+        if place is None:
+            self.notify("请先在左边选中一段", severity="warning")
+            return None
+        key, items, index = place
+        ring = self.workspace.item_ring(key, items, index, self._describe)
+        if ring is None or len(ring) < 2:
+            self.notify("这一段没有可换的段落（自拟文字和单句素材请直接修改）", severity="warning")
+            return None
+        return items, index, ring
+
+    def choose(self, items: list[DraftItem], index: int, ring: Ring, choice: int) -> None:
+        """Put alternative ``choice`` in place.
+
+        Its row and the panel repaint in the next frame (no layout pass); the editor below (the whole
+        text, the blanks) follows once that frame is painted — its new text changes the editor's
+        scroll height, and the blanks may be other fields, both of which need a layout pass.
+        """
+        item = self.workspace.choose_alternative(ring, choice)
+        self._update_item_row()
+        self.query_one("#content-alts", AlternativesPanel).show(ring)
+        self.changed()
+        self._editor_next = item
+        self.call_after_refresh(self._show_next_editor)
+
+    def _show_next_editor(self) -> None:
+        item, self._editor_next = self._editor_next, None
+        if item is not None and self.editing is not item:
+            items = self.current_items() or []
+            index = self.current_item_index()
+            if index is not None and items[index] is item:
+                self.show_editor(item)
+
+    def action_alternatives(self) -> None:
+        """换一个: the next paragraph that could stand where the selected one is, in place (cycling)."""
+        if found := self._usable_ring():
+            self.choose(*found, found[2].step(1))
+
+    def action_alternatives_back(self) -> None:
+        """Shift+F5: back to the previous alternative (the first one is the paragraph as it was)."""
+        if found := self._usable_ring():
+            self.choose(*found, found[2].step(-1))
+
+    def action_alternatives_list(self) -> None:
+        """F7: every alternative with its whole text, in a list (Enter takes one)."""
+        from drafter.tui.screens.alternatives import AlternativesScreen
+
+        found = self._usable_ring()
+        if found is None:
+            return
+        items, index, ring = found
+        texts = [self.item_text(choice) for choice in ring.choices]
 
         def chosen(pick: int | None) -> None:
-            if (
-                not pick
-                or items is not self.current_items()
-                or index >= len(items)
-                or items[index] is not item
-            ):
+            place = self._selected_place()
+            if pick is None or pick == ring.index or place is None:
                 return
-            items[index] = others[pick - 1]
-            self.changed()
-            self.show_items(index)
+            if place[1] is items and place[2] == index and ring.holds():
+                self.choose(items, index, ring, pick)
 
-        self.app.push_screen(AlternativesScreen("换一个段落", choices), chosen)
+        self.app.push_screen(AlternativesScreen("换一个段落", texts, ring.index), chosen)
 
     def insert_phrase(self, phrase_id: str) -> None:
         """Add a phrase (chosen in the command palette) after the highlighted item."""

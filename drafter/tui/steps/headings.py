@@ -1,4 +1,8 @@
-"""Step 3 标题: a heading for each section, typed, picked from the phrasebank, or a parallel set."""
+"""Step 3 标题: a heading for each section, typed, picked from the phrasebank, or a parallel set.
+
+换一个 (F5) puts the next alternative heading in place, Shift+F5 the previous one; the alternatives
+are listed beside the sections (the one in the draft marked), F7 lists them in full.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,12 @@ from drafter.drafting.editing import (
     section_at,
     section_marker,
 )
+from drafter.model import DraftSection
 from drafter.tui.steps.base import WideStep
-from drafter.workspace import Workspace
+from drafter.tui.widgets import AlternativesPanel
+from drafter.tui.widgets.alternatives_panel import preview_line
+from drafter.tui.widgets.rows import replace_prompt
+from drafter.workspace import Ring, Workspace
 
 
 class HeadingsStep(WideStep):
@@ -29,6 +37,8 @@ class HeadingsStep(WideStep):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "alternatives", "换一个", id="heading-alternatives"),
+        Binding("shift+f5", "alternatives_back", "换回上一个", id="heading-alternatives-back", show=False),
+        Binding("f7", "alternatives_list", "全部备选", id="heading-alternatives-list"),
     ]
 
     def __init__(self, workspace: Workspace, **kwargs: Any) -> None:
@@ -42,6 +52,7 @@ class HeadingsStep(WideStep):
             with Vertical(classes="column"):
                 yield Label("各节标题")
                 yield OptionList(id="headings-sections", markup=False)
+                yield AlternativesPanel("标题", id="headings-alts")
                 yield Label("排比检查（实时）")
                 yield Static("", id="headings-lint", classes="preview-box")
             with Vertical(classes="column"):
@@ -96,6 +107,7 @@ class HeadingsStep(WideStep):
         ws = self.workspace
         path = self.current_path()
         section = section_at(ws.draft, path) if path else None
+        self.show_alternatives(path)
         box = self.query_one("#headings-input", Input)
         with box.prevent(Input.Changed):
             box.value = display_heading(section, ws.heading_sets) if section else ""
@@ -133,6 +145,7 @@ class HeadingsStep(WideStep):
         section.heading = event.value.strip()
         section.heading_set = None
         self._update_row(path)
+        self.show_alternatives(path)
         self.changed()
 
     @on(Input.Submitted, "#headings-input")
@@ -152,9 +165,7 @@ class HeadingsStep(WideStep):
         heading = display_heading(section, self.workspace.heading_sets)
         text = Text("　" * (len(path) - 1) + section_marker(path))
         text.append(heading or "（未定标题）", style="" if heading else "red")
-        self.query_one("#headings-sections", OptionList).replace_option_prompt_at_index(
-            self.paths.index(path), text
-        )
+        replace_prompt(self.query_one("#headings-sections", OptionList), self.paths.index(path), text)
 
     @on(OptionList.OptionSelected, "#headings-options")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -170,6 +181,7 @@ class HeadingsStep(WideStep):
         box = self.query_one("#headings-input", Input)
         with box.prevent(Input.Changed):
             box.value = display_heading(section, self.workspace.heading_sets)
+        self.show_alternatives(path)
         self.changed()
 
     @on(Button.Pressed, "#headings-generate")
@@ -199,30 +211,85 @@ class HeadingsStep(WideStep):
         self.refresh_from_draft()
         self.show_section()
 
-    def action_alternatives(self) -> None:
-        """换一个: the other headings the material has for the selected section, listed."""
-        from drafter.tui.screens.alternatives import AlternativesScreen
+    # 换一个 -----------------------------------------------------------
+    def _describe(self, heading: str, heading_set: str | None) -> str:
+        return preview_line(
+            display_heading(DraftSection("", heading, heading_set), self.workspace.heading_sets)
+        )
 
+    def ring(self, path: tuple[int, ...] | None) -> Ring | None:
+        """The alternatives of the heading at ``path`` (cached by the workspace while it stays)."""
+        if path is None:
+            return None
+        return self.workspace.heading_ring(path, self._describe)
+
+    def show_alternatives(self, path: tuple[int, ...] | None) -> None:
+        ring = self.ring(path)
+        note = "（素材库加载中……）" if not self.workspace.phrasebank_ready else ""
+        if path is None:
+            note = "（先在上面选中一节）"
+        self.query_one("#headings-alts", AlternativesPanel).show(ring, note=note)
+
+    def _usable_ring(self) -> tuple[tuple[int, ...], Ring] | None:
         path = self.current_path()
         if path is None:
             self.notify("请先在左边选中一节", severity="warning")
-            return
-        choices = self.workspace.heading_alternatives(path)
-        if len(choices) < 2:
+            return None
+        ring = self.ring(path)
+        if ring is None or len(ring) < 2:
             self.notify("素材库中没有这一节的其他标题，可以直接输入", severity="warning")
+            return None
+        return path, ring
+
+    def choose(self, path: tuple[int, ...], ring: Ring, index: int) -> None:
+        """Put alternative ``index`` in place.
+
+        The section's row and the panel repaint in the next frame (no layout pass); the input box
+        follows once that frame is painted (a new value changes its scroll width: a layout pass).
+        """
+        self.workspace.choose_alternative(ring, index)
+        self._update_row(path)
+        self.query_one("#headings-alts", AlternativesPanel).show(ring)
+        self.changed()
+        self.call_after_refresh(self._show_input, path)
+
+    def _show_input(self, path: tuple[int, ...]) -> None:
+        section = section_at(self.workspace.draft, path)
+        if section is None or path != self.current_path():
             return
+        box = self.query_one("#headings-input", Input)
+        value = display_heading(section, self.workspace.heading_sets)
+        if box.value != value:
+            with box.prevent(Input.Changed):
+                box.value = value
+
+    def action_alternatives(self) -> None:
+        """换一个: the next heading the material has for the selected section, in place (cycling)."""
+        if found := self._usable_ring():
+            self.choose(*found, found[1].step(1))
+
+    def action_alternatives_back(self) -> None:
+        """Shift+F5: back to the previous alternative (the first one is the heading as it was)."""
+        if found := self._usable_ring():
+            self.choose(*found, found[1].step(-1))
+
+    def action_alternatives_list(self) -> None:
+        """F7: every alternative in full, in a list (Enter takes one)."""
+        from drafter.tui.screens.alternatives import AlternativesScreen
+
+        found = self._usable_ring()
+        if found is None:
+            return
+        path, ring = found
+        texts = [
+            display_heading(DraftSection("", h, s), self.workspace.heading_sets) for h, s in ring.choices
+        ]
 
         def chosen(index: int | None) -> None:
-            section = section_at(self.workspace.draft, path)
-            if index is None or index == 0 or section is None:
-                return
-            section.heading = choices[index]
-            section.heading_set = None
-            self._update_row(path)
-            self.show_section()
-            self.changed()
+            if index is not None and self.ring(path) is ring and index != ring.index:
+                self.choose(path, ring, index)
 
-        self.app.push_screen(AlternativesScreen("换一个标题", choices), chosen)
+        self.app.push_screen(AlternativesScreen("换一个标题", texts, ring.index), chosen)
 
     def show_lint(self) -> None:
         findings = [f for f in self.workspace.findings if f.rule == "parallel-headings"]

@@ -24,6 +24,8 @@ class PreviewStep(WideStep):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy_all", "复制全文", id="copy-all"),
     ]
+    _rendering = False  # a render of the text is under way
+    _markdown_next: str | None = None  # the text to render next
 
     def compose(self) -> ComposeResult:
         yield self.heading("讲话稿全文与检查结果；选中一条检查结果可跳到出问题的地方")
@@ -70,7 +72,22 @@ class PreviewStep(WideStep):
         box.set_options(options)
 
     async def show_markdown(self, markdown: str) -> None:
-        await self.query_one("#preview-md", Markdown).update(markdown)
+        """Render ``markdown``: one render at a time, always ending with the latest text.
+
+        A check finishing while a render is under way leaves its text for the running render to do
+        next (a cancelled half-done render would leave the widget half-built, and a waiting caller
+        sees an error).
+        """
+        self._markdown_next = markdown
+        if self._rendering:
+            return
+        self._rendering = True
+        try:
+            while self._markdown_next is not None:
+                text, self._markdown_next = self._markdown_next, None
+                await self.query_one("#preview-md", Markdown).update(text)
+        finally:
+            self._rendering = False
 
     @on(OptionList.OptionSelected, "#preview-findings")
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -130,7 +130,7 @@ class StructureStep(WideStep):
             return
         self._suggest(option_id)
 
-    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    @work(thread=True, group="suggest", exit_on_error=False)  # results for another choice are not shown
     def _suggest(self, option_id: str) -> None:
         try:
             _draft, lines = self.workspace.suggest(option_id)

@@ -1,7 +1,7 @@
 """The writer's library at scale: ``corpus import`` vs bare ``jieba.lcut``, re-import, memory, search.
 
 An archive of ~2,000 speeches (~20 MB; quick: ~200 speeches, ~2 MB) is built by
-recombining the seeds' sections as ``bench_mine`` does (one speech per file).
+recombining the seeds' sections with ``_corpus.build_corpus`` as ``bench_mine`` does (one speech per file).
 
 Figures:
 - ``import_vs_jieba_ratio``: first import on one core / bare segmentation of the same files on one core
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_mine import _jieba_time, build_corpus  # noqa: E402
+from _corpus import build_corpus, jieba_time  # noqa: E402
 
 QUERIES = [
     "防汛", "招商引资", "安全生产", "作风建设", "项目建设", "营商环境", "乡村振兴", "督查督办", "生态环保",
@@ -96,7 +96,7 @@ def run(quick: bool = False) -> dict:
         all_structures()
         out["structures_empty_ms"] = round((time.perf_counter() - t0) * 1000, 1)
 
-        jw, jc = _jieba_time(folder)
+        jw, jc = jieba_time(folder)
         w0, c0 = time.perf_counter(), time.process_time()
         with Library.open() as lib:
             report = lib.import_paths([folder])

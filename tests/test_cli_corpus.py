@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 
-from drafter.cli.corpus import _Progress, format_outline, run_default_summary
+from drafter.cli.corpus import format_outline, reading_progress, run_default_summary
 from drafter.cli.entry import main
 from drafter.model import SECTION_ROLES
 from drafter.outline import parse_corpus
@@ -248,19 +248,19 @@ class _FakeTTY:
 
 def test_progress_only_on_a_terminal_and_only_for_large_corpora():
     pipe = _FakeTTY(False)
-    progress = _Progress(pipe)  # type: ignore[arg-type]
+    progress = reading_progress(pipe)  # type: ignore[arg-type]
     for n in range(1, 51):
         progress(n, 50, "x.txt")
     progress.finish()
     assert pipe.written == ""
     small = _FakeTTY(True)
-    progress = _Progress(small, delay=60)  # type: ignore[arg-type]
+    progress = reading_progress(small, delay=60)  # type: ignore[arg-type]
     for n in range(1, 6):
         progress(n, 5, "x.txt")
     progress.finish()
     assert small.written == ""
     large = _FakeTTY(True)
-    progress = _Progress(large, delay=60)  # type: ignore[arg-type]
+    progress = reading_progress(large, delay=60)  # type: ignore[arg-type]
     for n in range(1, 31):
         progress(n, 30, "x.txt")
     progress.finish()

@@ -283,3 +283,84 @@ def test_genre_archive_split_counts_and_clean_candidates():
         for h in lib.search("高标准农田", limit=5):
             original = Path(h.path).read_text("utf-8").splitlines()[h.line - 1]
             assert h.text[:8] in original
+
+
+def _rows(db: Path) -> dict[str, list[tuple]]:
+    con = sqlite3.connect(db)
+    try:
+        return {
+            "speeches": con.execute(
+                "SELECT f.source, s.idx, s.title, s.sections, s.duplicate_of IS NOT NULL FROM speeches s "
+                "JOIN files f ON f.id = s.file_id ORDER BY f.source, s.idx"
+            ).fetchall(),
+            "paragraphs": con.execute(
+                "SELECT line, lines, heading, role, text FROM paragraphs ORDER BY text, line"
+            ).fetchall(),
+            "candidates": con.execute(
+                "SELECT key, role, function, text, slots, line FROM candidates ORDER BY key, line"
+            ).fetchall(),
+            "structures": con.execute(
+                "SELECT roles, sequence FROM structures ORDER BY roles, sequence"
+            ).fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def test_batched_import_stores_what_one_file_at_a_time_stores(archive, tmp_path, monkeypatch):
+    import drafter.library.api as api
+
+    (archive / "copy.txt").write_bytes(SEED_A.read_bytes())  # a near-duplicate inside the same batch
+    (archive / "bad.txt").write_bytes(b"\xff\xfe\x00\xd8" * 10)  # an error among the files of a batch
+    monkeypatch.setattr(api, "BATCH_FILES", 1)
+    with Library.open(tmp_path / "one.sqlite3") as lib:
+        single = lib.import_paths([archive])
+    monkeypatch.setattr(api, "BATCH_FILES", 100)
+    with Library.open(tmp_path / "all.sqlite3") as lib:
+        batched = lib.import_paths([archive])
+        assert [h.to_dict() for h in lib.search("安全生产")]  # the bigram index was written with the batch
+    assert batched.to_dict() == single.to_dict()
+    assert [f for f, _ in batched.errors] == [str(archive / "bad.txt")]
+    rows = _rows(tmp_path / "all.sqlite3")
+    assert rows == _rows(tmp_path / "one.sqlite3")
+    assert "copy.txt" in {source for source, *_rest, dup in rows["speeches"] if dup}
+
+
+def test_a_failed_batch_leaves_the_library_as_it_was(archive, tmp_path, monkeypatch):
+    import drafter.library.ingest as ingest
+
+    with Library.open(tmp_path / "lib.sqlite3") as lib:
+        lib.import_paths([archive / "a.txt"])
+        before = _rows(tmp_path / "lib.sqlite3")
+
+        mined = ingest._Writer.mined
+        calls = []
+
+        def broken(self, *args):  # the second file's write fails: the first one goes back with it
+            calls.append(1)
+            if len(calls) > 1:
+                raise sqlite3.OperationalError("disk I/O error")
+            mined(self, *args)
+
+        monkeypatch.setattr(ingest._Writer, "mined", broken)
+        with pytest.raises(sqlite3.OperationalError):
+            lib.import_paths([archive])
+        assert _rows(tmp_path / "lib.sqlite3") == before  # the whole batch rolled back, nothing half-written
+        monkeypatch.undo()
+        assert lib.import_paths([archive]).files == 3
+
+
+def test_an_older_library_gets_the_covering_fingerprint_index(archive, tmp_path):
+    db = tmp_path / "old.sqlite3"
+    with Library.open(db) as lib:
+        lib.import_paths([archive / "a.txt"])
+    con = sqlite3.connect(db)
+    con.execute("DROP INDEX fingerprints_hash_speech")  # as libraries written before it was added
+    con.execute("CREATE INDEX fingerprints_hash ON fingerprints(hash)")
+    con.commit()
+    con.close()
+    with Library.open(db) as lib:
+        names = {r[0] for r in lib.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "fingerprints_hash_speech" in names and "fingerprints_hash" not in names
+        assert lib.import_paths([archive]).files == 3  # and it goes on working
+        assert lib.import_paths([archive / "a.txt"]).unchanged == 1

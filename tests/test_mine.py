@@ -480,3 +480,21 @@ def test_agenda_is_not_a_heading_set():
 
     assert is_agenda(["县委书记讲话", "县长讲话", "副县长讲话"])
     assert not is_agenda(["强化担当意识", "强化攻坚意识", "强化效率意识"])
+
+
+def test_candidates_drop_markers_by_the_one_marker_grammar():
+    from drafter.mine.candidates import paragraph_candidates
+    from drafter.model import Source
+    from drafter.roles import tokenize
+
+    text = (
+        "首先，要把项目建设作为全年工作的重中之重来抓。"
+        "第二：要切实加强项目建设的要素保障工作。"
+        "（三）要把招商引资项目建设工作抓紧抓实抓细。"
+        "1.5万亩高标准农田项目建设要在年底前全面完成。"
+    )
+    got = [c.original for c in paragraph_candidates(text, "tasks", Source("x.txt", 0, 1), tokenize)]
+    assert "要把项目建设作为全年工作的重中之重来抓。" in got
+    assert "要切实加强项目建设的要素保障工作。" in got
+    assert "要把招商引资项目建设工作抓紧抓实抓细。" in got
+    assert not any(g.startswith("5万亩") for g in got)  # 1.5 is a number, not the marker 1.

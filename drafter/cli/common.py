@@ -72,29 +72,50 @@ def display_path(path: str | Path) -> str:
 class Progress:
     """Progress of a long job on stderr: one rewritten line on a terminal, else a line every 10 %.
 
-    Silent when ``enabled`` is false or the job has fewer than ``min_total`` items.
+    Silent when ``enabled`` is false or the job has fewer than ``min_total`` items (with a ``delay``, a
+    smaller job shows its progress once it has taken that many seconds).  ``pipe=False``: nothing
+    but on a terminal.  ``template`` is the terminal line (fields ``verb``, ``done``, ``total``, ``name``).
     """
 
-    def __init__(self, verb: str, *, enabled: bool = True, min_total: int = 20, stream: TextIO | None = None):
+    def __init__(
+        self,
+        verb: str,
+        *,
+        enabled: bool = True,
+        min_total: int = 20,
+        stream: TextIO | None = None,
+        delay: float | None = None,
+        pipe: bool = True,
+        template: str = "{verb} {done}/{total} {name:40.40}",
+    ):
         self.verb = verb
         self.enabled = enabled
         self.min_total = min_total
         self.stream = stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.delay = delay
+        self.pipe = pipe
+        self.template = template
         self.last_decile = -1
         self.shown = False
         self.start = time.perf_counter()
 
+    def _due(self, total: int) -> bool:
+        if total >= self.min_total or self.shown:
+            return True
+        return self.delay is not None and self.elapsed() >= self.delay
+
     def __call__(self, done: int, total: int, name: str) -> None:
-        if not self.enabled or total < self.min_total:
+        if not self.enabled or not self._due(total):
             return
         if self.tty:
-            self.stream.write(f"\r{self.verb} {done}/{total} {name[:40]:40}")
+            line = self.template.format(verb=self.verb, done=done, total=total, name=name)
+            self.stream.write("\r" + line)
             self.stream.flush()
             self.shown = True
             return
         decile = done * 10 // total
-        if decile != self.last_decile:
+        if self.pipe and decile != self.last_decile:
             self.last_decile = decile
             self.stream.write(f"{self.verb} {done}/{total}（{decile * 10}%）\n")
             self.stream.flush()

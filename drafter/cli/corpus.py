@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from drafter.cli.common import Progress
 from drafter.model import ROLE_LABELS, Section, Speech
 from drafter.outline import CorpusResult, speech_to_dict
 from drafter.util import seeds_dir
@@ -42,36 +42,24 @@ def register(subparsers: Any) -> None:
 # Loading with progress and per-file errors
 
 
-class _Progress:
-    """``\\r已读取 N/M 个文件`` on a terminal, only once loading takes a moment; nothing on a pipe."""
-
-    def __init__(self, stream: TextIO, delay: float = 0.5):
-        self.stream = stream
-        self.delay = delay
-        self.start = time.monotonic()
-        self.shown = False
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
-
-    def __call__(self, done: int, total: int, name: str) -> None:
-        if not self.tty:
-            return
-        if not self.shown and (time.monotonic() - self.start < self.delay and total <= 20):
-            return
-        self.shown = True
-        self.stream.write(f"\r已读取 {done}/{total} 个文件")
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
+def reading_progress(stream: TextIO | None = None, delay: float = 0.5) -> Progress:
+    """``\\r已读取 N/M 个文件`` on a terminal, only once loading takes a moment (or has more than 20 files);
+    nothing on a pipe."""
+    return Progress(
+        "已读取",
+        stream=stream,
+        min_total=21,
+        delay=delay,
+        pipe=False,
+        template="{verb} {done}/{total} 个文件",
+    )
 
 
 def load_corpus(paths: Sequence[str | Path]) -> CorpusResult:
     """Parse and role-label the corpus, reporting bad files on stderr."""
     from drafter.roles import load_labelled_corpus
 
-    progress = _Progress(sys.stderr)
+    progress = reading_progress(sys.stderr)
     try:
         result = load_labelled_corpus(list(paths), progress)
     finally:

@@ -16,7 +16,7 @@ import multiprocessing
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from drafter.library.ingest import (
     analyse_pending,
     check_file,
     delete_file,
-    write_pending,
+    write_batch,
 )
 from drafter.library.store import connect, library_path, transaction
 from drafter.mine import cache_dir, code_fingerprint
@@ -45,6 +45,11 @@ ORIGIN_SEEDS = "seeds"
 ORIGIN_USER = "user"
 SEARCH_ROLES = ("opening", "situation", "tasks", "discipline", "closing")
 SEARCH_POOL = 300  # matching paragraphs scored per query
+# Files written per transaction: each commit costs a few milliseconds whatever its size (the WAL pages,
+# an FTS5 segment), so a batch keeps the write cheap; small enough that a kill loses little work and a
+# second process does not wait long for the lock.
+BATCH_FILES = 32
+BATCH_BYTES = 256_000
 _ROLE_RANK = {r: i for i, r in enumerate(PHRASE_ROLES)}
 
 
@@ -187,55 +192,28 @@ class Library:
     def import_paths(
         self, paths: Sequence[str | Path], progress: Progress = None, *, workers: int = 1
     ) -> ImportReport:
-        """Import files and folders, one file per transaction; unchanged files are skipped by hash.
+        """Import files and folders; unchanged files are skipped by hash.
 
-        With ``workers`` > 1 the files are parsed in that many processes while this
-        one writes; at most a few parsed files wait in memory at any time.
+        Files are written a batch at a time (``BATCH_FILES`` files or ``BATCH_BYTES`` bytes), each batch in
+        one transaction: a kill leaves the library as it was after the last whole batch.  With ``workers``
+        > 1 the files are parsed in that many processes while this one writes; at most a batch and a few
+        parsed files wait in memory at any time.
         """
-        report = ImportReport()
-        files: list[Path] = []
-        for p in paths:
-            try:
-                files.extend(iter_corpus_files([p]))
-            except DrafterError as exc:
-                report.errors.append((str(p), exc.message))
+        tally = _Tally(progress)
+        files = tally.files(paths)
         code = _library_code()
-        structures: set[str] = set()
-        roles: Counter[str] = Counter()
-        total = len(files)
-        done = 0
-
-        def record(f: Path, outcome: FileOutcome) -> None:
-            nonlocal done
-            done += 1
-            if outcome.status == "unchanged":
-                report.unchanged += 1
-            elif outcome.status == "error":
-                report.errors.append((str(f), outcome.error or "无法导入"))
-            else:
-                report.files += 1
-                report.speeches += outcome.speeches
-                report.duplicates += outcome.duplicates
-                report.candidates += outcome.candidates
-                roles.update(outcome.sections_by_role)
-                structures.update(outcome.structures)
-            if progress:
-                progress(done, total, f.name)
-
         pending: list[Pending] = []
         for f in files:
             got = check_file(self.conn, f, code)
             if isinstance(got, FileOutcome):
-                record(f, got)
+                tally.record(f, got)
             else:
                 pending.append(got)
         if pending:
-            model = default_model()
-            for item, parsed in _analysed(pending, model, workers):
-                record(item.path, write_pending(self.conn, item, parsed, code))
-        report.sections_by_role = {r: roles.get(r, 0) for r in SECTION_ROLES}
-        report.structures = len(structures)
-        return report
+            for batch in _batches(_analysed(pending, default_model(), workers)):
+                for (item, _parsed), outcome in zip(batch, write_batch(self.conn, batch, code), strict=True):
+                    tally.record(item.path, outcome)
+        return tally.finish()
 
     def remove(self, source: str) -> int:
         """Remove the files whose path or file name is ``source`` (or that lie under that folder)."""
@@ -264,7 +242,18 @@ class Library:
         """Paragraphs holding the query's bigrams (all of them; any of them when none holds all)."""
         if limit < 1:
             return []
-        hits: list[SearchHit] = []
+        scored = [
+            (score(query, row[6]), row) for row in self._matching(query, role, max(limit * 10, SEARCH_POOL))
+        ]
+        scored.sort(key=lambda sr: (-sr[0], sr[1][0], sr[1][1], sr[1][2]))  # as _hit_order
+        # Only for the hits shown: which of a wrapped paragraph's lines holds the match.
+        return [
+            SearchHit(src, idx, _line_of(query, text, line, lines), heading, prole, text, sc, path, title)
+            for sc, (src, idx, line, lines, heading, prole, text, path, title) in scored[:limit]
+        ]
+
+    def _matching(self, query: str, role: str | None, pool: int) -> list[tuple[Any, ...]]:
+        """Up to ``pool`` paragraphs (newest first) with all the query's bigrams, else with any of them."""
         for every in (True, False):
             expr = match_expression(query, every=every)
             if expr is None:
@@ -274,33 +263,19 @@ class Library:
                 "FROM paragraph_grams g JOIN paragraphs p ON p.id = g.rowid "
                 "JOIN speeches s ON s.id = p.speech_id JOIN files f ON f.id = s.file_id "
                 "WHERE paragraph_grams MATCH ? AND s.duplicate_of IS NULL"
+                + (" AND p.role = ?" if role else "")
+                # Newest first, a bounded pool, ranked by one score of our own: fast whatever the library's
+                # size (ranking every match by bm25 costs time in proportion to the matches).
+                + " ORDER BY g.rowid DESC LIMIT ?"
             )
-            args: list[Any] = [expr]
-            if role:
-                sql += " AND p.role = ?"
-                args.append(role)
-            # Newest first, a bounded pool, ranked below by one score of our own: fast whatever the library's
-            # size (ranking every match by bm25 costs time in proportion to the matches).
-            sql += " ORDER BY g.rowid DESC LIMIT ?"
-            args.append(max(limit * 10, SEARCH_POOL))
+            args = [expr, role, pool] if role else [expr, pool]
             try:
                 rows = self.conn.execute(sql, args).fetchall()
             except sqlite3.OperationalError as exc:
                 raise DrafterError(f"检索失败：{exc}", str(self.path)) from exc
-            spans: dict[int, str] = {}
-            for src, idx, line, lines, heading, prole, text, path, title in rows:
-                hit = SearchHit(src, idx, line, heading, prole, text, score(query, text), path, title)
-                if lines:
-                    spans[id(hit)] = lines
-                hits.append(hit)
-            if hits:
-                break
-        hits.sort(key=_hit_order)
-        hits = hits[:limit]
-        for h in hits:  # only the hits shown: which of a wrapped paragraph's lines holds the match
-            if id(h) in spans:
-                h.line = _line_of(query, h.text, h.line, spans[id(h)])
-        return hits
+            if rows:
+                return rows
+        return []
 
     def structures(self) -> list[StructureInfo]:
         """Role sequences of the library's (non-duplicate) speeches, most frequent first."""
@@ -406,6 +381,65 @@ def _analysed(pending: list[Pending], model: Any, workers: int) -> Iterator[tupl
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ctx.Pool(min(workers, len(pending))) as pool:
         yield from pool.imap(analyse_pending, pending, chunksize=1)
+
+
+class _Tally:
+    """What an import did, file by file, and its progress."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.report = ImportReport()
+        self.roles: Counter[str] = Counter()
+        self.structures: set[str] = set()
+        self.total = 0
+        self.done = 0
+
+    def files(self, paths: Sequence[str | Path]) -> list[Path]:
+        """The files to import under ``paths`` (a path that cannot be listed is an error of the report)."""
+        files: list[Path] = []
+        for p in paths:
+            try:
+                files.extend(iter_corpus_files([p]))
+            except DrafterError as exc:
+                self.report.errors.append((str(p), exc.message))
+        self.total = len(files)
+        return files
+
+    def record(self, f: Path, outcome: FileOutcome) -> None:
+        report = self.report
+        self.done += 1
+        if outcome.status == "unchanged":
+            report.unchanged += 1
+        elif outcome.status == "error":
+            report.errors.append((str(f), outcome.error or "无法导入"))
+        else:
+            report.files += 1
+            report.speeches += outcome.speeches
+            report.duplicates += outcome.duplicates
+            report.candidates += outcome.candidates
+            self.roles.update(outcome.sections_by_role)
+            self.structures.update(outcome.structures)
+        if self.progress:
+            self.progress(self.done, self.total, f.name)
+
+    def finish(self) -> ImportReport:
+        self.report.sections_by_role = {r: self.roles.get(r, 0) for r in SECTION_ROLES}
+        self.report.structures = len(self.structures)
+        return self.report
+
+
+def _batches(analysed: Iterable[tuple[Pending, Any]]) -> Iterator[list[tuple[Pending, Any]]]:
+    """Analysed files in batches of at most ``BATCH_FILES`` files or about ``BATCH_BYTES`` bytes."""
+    batch: list[tuple[Pending, Any]] = []
+    size = 0
+    for item in analysed:
+        batch.append(item)
+        size += item[0].size
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 @functools.lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ are ranked by one score computed from the text itself, not by FTS5's bm25
 
 from __future__ import annotations
 
+import operator
 import re
 
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
@@ -23,14 +24,13 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def grams(text: str) -> list[str]:
     """Character bigrams of the Chinese runs (a lone character stands for itself), Latin words whole."""
     out: list[str] = []
-    for m in _WORD.finditer(text):
-        run = m.group(0)
+    for run in _WORD.findall(text):
         if not _CJK.match(run):
             out.append(run.lower())
         elif len(run) == 1:
             out.append(run)
         else:
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+            out += map(operator.add, run[:-1], run[1:])  # each character and the next
     return out
 
 

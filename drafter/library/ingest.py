@@ -1,10 +1,10 @@
-"""Importing one file into the library: hash, read, split, outline, label, mine; then one transaction.
+"""Importing files into the library: hash, read, split, outline, label, mine; then a transaction per batch.
 
-The expensive part (parsing, jieba, labelling, candidates) runs outside any
-transaction; the write replaces the file's old rows (cascade) and inserts the
-new ones in a single ``BEGIN IMMEDIATE`` transaction, re-checking the hash
-under it so two processes importing the same file end with one copy.
-Nothing of a file is kept in memory once it is written.
+The expensive part (parsing, jieba once per paragraph, labelling, candidates) runs
+outside any transaction; ``write_batch`` then writes a batch of analysed files in a
+single ``BEGIN IMMEDIATE`` transaction: each file's old rows are replaced (cascade),
+its hash re-checked under the lock so two processes importing the same file end
+with one copy.  Nothing of a file is kept in memory once its batch is written.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ _NON_TEXT = re.compile(r"[\s\u3000]+")
 DUPLICATE_THRESHOLD = 0.6
 MIN_SENTENCES = 5
 MAX_POSTING = 32
+_IN_CHUNK = 500  # values per ``IN (...)``: well below SQLite's limit on parameters
 
 
 @dataclass
@@ -78,7 +80,7 @@ def line_spans(para: Para, raw_lines: dict[int, str], reach: int = 200) -> list[
     """``[[char offset, line], ...]`` when a paragraph was joined from several wrapped lines, else None."""
     text = para.text
     first = raw_lines.get(para.line)
-    if first is None or _NON_TEXT.sub("", first) == _NON_TEXT.sub("", text):
+    if first is None or first.strip() == text or _NON_TEXT.sub("", first) == _NON_TEXT.sub("", text):
         return None
     spans = [[0, para.line]]
     pos = len(first.strip())
@@ -132,30 +134,57 @@ def _paragraph_rows(speech: Speech) -> list[tuple[Para, str | None, str]]:
     return rows
 
 
-def _find_original(conn: sqlite3.Connection, fp: set[int]) -> int | None:
-    """The earlier speech this one nearly repeats (sentence containment >= 60 %), or None."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS probe (hash INTEGER PRIMARY KEY)")
-    conn.execute("DELETE FROM probe")
-    conn.executemany("INSERT OR IGNORE INTO probe(hash) VALUES (?)", ((h,) for h in fp))
+def _select_in(
+    conn: sqlite3.Connection, sql: str, values: list[int], *more: Any
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``sql`` (with one ``IN ({})``, then the parameters ``more``) for ``values``, in chunks below
+    SQLite's limit on parameters."""
+    for at in range(0, len(values), _IN_CHUNK):
+        chunk = values[at : at + _IN_CHUNK]
+        yield from conn.execute(sql.format(",".join("?" * len(chunk))), [*chunk, *more]).fetchall()
+
+
+def _find_original(conn: sqlite3.Connection, fp: set[int]) -> tuple[int | None, list[int]]:
+    """(The earlier speech this one nearly repeats (sentence containment >= 60 %) or None, the hashes
+    of ``fp`` to record for it: those whose posting list is not full yet).
+
+    Posting lists stay short (as in corpus.mark_duplicates): a sentence already in MAX_POSTING
+    speeches (boilerplate) is not recorded again, so the duplicate check stays linear.
+    """
+    hashes = sorted(fp)
+    full = {
+        h
+        for (h,) in _select_in(
+            conn,
+            "SELECT hash FROM fingerprints WHERE hash IN ({}) GROUP BY hash HAVING COUNT(*) >= ?",
+            hashes,
+            MAX_POSTING,
+        )
+    }
+    record = [h for h in hashes if h not in full]
+    shared: Counter[int] = Counter()
+    for speech_id, n in _select_in(
+        conn, "SELECT speech_id, COUNT(*) FROM fingerprints WHERE hash IN ({}) GROUP BY speech_id", hashes
+    ):
+        shared[speech_id] += n  # (summed over the chunks of a long speech)
     if len(fp) < MIN_SENTENCES:
-        return None
-    rows = conn.execute(
-        "SELECT f.speech_id, COUNT(*), s.sentences, s.duplicate_of FROM fingerprints f "
-        "JOIN probe p ON p.hash = f.hash JOIN speeches s ON s.id = f.speech_id "
-        "GROUP BY f.speech_id"
-    ).fetchall()
+        return None, record
+    # A speech sharing fewer than 3 sentences cannot reach the threshold (it is met over >= MIN_SENTENCES).
+    near = sorted(sid for sid, n in shared.items() if n >= DUPLICATE_THRESHOLD * MIN_SENTENCES)
     best: tuple[float, int] | None = None
-    for speech_id, shared, size, dup_of in rows:
+    for speech_id, size, dup_of in _select_in(
+        conn, "SELECT id, sentences, duplicate_of FROM speeches WHERE id IN ({})", near
+    ):
         smaller = min(len(fp), size)
         if smaller < MIN_SENTENCES:
             continue
-        score = shared / smaller
+        score = shared[speech_id] / smaller
         target = dup_of or speech_id
         if score >= DUPLICATE_THRESHOLD and (
             best is None or score > best[0] or (score == best[0] and target < best[1])
         ):
             best = (score, target)
-    return best[1] if best else None
+    return (best[1] if best else None), record
 
 
 def delete_file(conn: sqlite3.Connection, file_id: int) -> None:
@@ -175,137 +204,125 @@ def delete_file(conn: sqlite3.Connection, file_id: int) -> None:
         conn.execute(f"UPDATE speeches SET duplicate_of = NULL WHERE duplicate_of IN ({marks})", gone)
 
 
-def _write(
-    conn: sqlite3.Connection,
-    path: Path,
-    key: str,
-    digest: str,
-    code: str,
-    size: int,
-    analysed: list[_Analysed],
-    raw_lines: dict[int, str],
-    outcome: FileOutcome,
-) -> None:
-    decided = {}
-    with transaction(conn):
-        old = conn.execute("SELECT id, hash, code FROM files WHERE path = ?", (key,)).fetchone()
-        if old and old[1] == digest and old[2] == code:
-            outcome.status = "unchanged"  # another process imported it meanwhile
-            return
+def _json(values: list[Any]) -> str:
+    return json.dumps(values, ensure_ascii=False) if values else "[]"
+
+
+class _Writer:
+    """Writes analysed files into the library, inside a transaction the caller holds.
+
+    Keeps what is shared by the files of one transaction: whether any review decision exists and
+    the decisions already looked up.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, code: str) -> None:
+        self.conn = conn
+        self.code = code
+        self.any_decisions = conn.execute("SELECT 1 FROM decisions LIMIT 1").fetchone() is not None
+        self.decided: dict[str, str] = {}
+
+    def file(self, pending: Pending, analysed: list[_Analysed], raw_lines: dict[int, str]) -> FileOutcome:
+        """Replace the file's old rows by the analysed ones (``unchanged`` when another process was first)."""
+        conn = self.conn
+        old = conn.execute("SELECT id, hash, code FROM files WHERE path = ?", (pending.key,)).fetchone()
+        if old and old[1] == pending.digest and old[2] == self.code:
+            return FileOutcome("unchanged")  # another process imported it meanwhile
         if old:
             delete_file(conn, old[0])
-        any_decisions = conn.execute("SELECT 1 FROM decisions LIMIT 1").fetchone() is not None
         file_id = conn.execute(
             "INSERT INTO files(path, source, hash, code, size, imported) VALUES (?, ?, ?, ?, ?, ?)",
-            (key, path.name, digest, code, size, time.time()),
+            (pending.key, pending.path.name, pending.digest, self.code, pending.size, time.time()),
         ).lastrowid
+        # Paragraph ids are given here (under the write lock) so that paragraphs and their bigrams go in
+        # two batches.
+        next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM paragraphs").fetchone()[0]
+        outcome = FileOutcome("imported")
         for item in analysed:
-            sp = item.speech
-            original = _find_original(conn, item.fingerprint)
-            speech_id = conn.execute(
-                "INSERT INTO speeches(file_id, idx, title, subtitle, date, speaker, line, sections, sentences, "
-                "duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    file_id,
-                    sp.index,
-                    sp.title,
-                    sp.subtitle,
-                    sp.date,
-                    sp.speaker,
-                    sp.line,
-                    len(sp.sections),
-                    len(item.fingerprint),
-                    original,
-                ),
-            ).lastrowid
-            # Posting lists stay short (as in corpus.mark_duplicates): a sentence already in MAX_POSTING
-            # speeches (boilerplate) is not recorded again, so the duplicate check stays linear.
-            conn.execute(
-                "INSERT INTO fingerprints(hash, speech_id) SELECT p.hash, ? FROM probe p WHERE "
-                "(SELECT COUNT(*) FROM (SELECT 1 FROM fingerprints f WHERE f.hash = p.hash LIMIT ?)) < ?",
-                (speech_id, MAX_POSTING, MAX_POSTING),
+            next_id = self.speech(file_id, item, raw_lines, next_id, outcome)
+        return outcome
+
+    def speech(
+        self, file_id: int, item: _Analysed, raw_lines: dict[int, str], next_id: int, outcome: FileOutcome
+    ) -> int:
+        """Store one speech and its paragraphs (searchable even when a near-duplicate); the next free
+        paragraph id.  Structure, heading sets and candidates only for a speech that repeats none."""
+        sp = item.speech
+        original, record = _find_original(self.conn, item.fingerprint)
+        speech_id = self.conn.execute(
+            "INSERT INTO speeches(file_id, idx, title, subtitle, date, speaker, line, sections, sentences, "
+            "duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (file_id, sp.index, sp.title, sp.subtitle, sp.date, sp.speaker, sp.line, len(sp.sections),
+             len(item.fingerprint), original),
+        ).lastrowid  # fmt: skip
+        self.conn.executemany(
+            "INSERT INTO fingerprints(hash, speech_id) VALUES (?, ?)", [(h, speech_id) for h in record]
+        )
+        rows = [
+            (next_id + k, speech_id, para.line, _spans_json(para, raw_lines), heading, role, para.text)
+            for k, (para, heading, role) in enumerate(_paragraph_rows(sp))
+        ]
+        self.conn.executemany(
+            "INSERT INTO paragraphs(id, speech_id, line, lines, heading, role, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO paragraph_grams(rowid, grams) VALUES (?, ?)", [(r[0], gram_text(r[6])) for r in rows]
+        )
+        outcome.speeches += 1
+        if original is None:
+            self.mined(speech_id, item, outcome)
+        else:
+            outcome.duplicates += 1  # searchable, but counted once: no structure, sets or candidates
+        return next_id + len(rows)
+
+    def mined(self, speech_id: int, item: _Analysed, outcome: FileOutcome) -> None:
+        """The speech's structure, heading sets and phrase candidates (with their review status)."""
+        sp = item.speech
+        sequence = [sec.role or ROLE_TASKS for sec in sp.sections]
+        outcome.sections_by_role.update(sequence)
+        if sp.sections:
+            roles = _json(list(role_sequence(sp)))
+            self.conn.execute(
+                "INSERT INTO structures(speech_id, roles, sequence) VALUES (?, ?, ?)",
+                (speech_id, roles, _json(sequence)),
             )
-            outcome.speeches += 1
-            if original is not None:
-                outcome.duplicates += 1
-            # Ids given here (under the write lock) so that paragraphs and their bigrams go in two batches.
-            next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM paragraphs").fetchone()[0]
-            rows = []
-            grams_rows = []
-            for k, (para, heading, role) in enumerate(_paragraph_rows(sp)):
-                spans = line_spans(para, raw_lines)
-                rows.append(
-                    (
-                        next_id + k,
-                        speech_id,
-                        para.line,
-                        json.dumps(spans) if spans else None,
-                        heading,
-                        role,
-                        para.text,
-                    )
-                )
-                grams_rows.append((next_id + k, gram_text(para.text)))
-            conn.executemany(
-                "INSERT INTO paragraphs(id, speech_id, line, lines, heading, role, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            conn.executemany("INSERT INTO paragraph_grams(rowid, grams) VALUES (?, ?)", grams_rows)
-            if original is not None:
-                continue  # a near-duplicate is searchable, but counted once: no structure, sets or candidates
-            for sec in sp.sections:
-                outcome.sections_by_role[sec.role or ROLE_TASKS] += 1
-            if sp.sections:
-                roles = json.dumps(list(role_sequence(sp)), ensure_ascii=False)
-                sequence = json.dumps([sec.role or ROLE_TASKS for sec in sp.sections], ensure_ascii=False)
-                conn.execute(
-                    "INSERT INTO structures(speech_id, roles, sequence) VALUES (?, ?, ?)",
-                    (speech_id, roles, sequence),
-                )
-                outcome.structures.add(roles)
-            for hs, _where in heading_sets_of(sp):
-                conn.execute(
-                    "INSERT INTO heading_sets(speech_id, frame, items, role, line) VALUES (?, ?, ?, ?, ?)",
-                    (
-                        speech_id,
-                        hs.frame,
-                        json.dumps(hs.items, ensure_ascii=False),
-                        hs.role,
-                        hs.source.line if hs.source else 0,
-                    ),
-                )
-            cand_rows = []
-            for c in item.candidates:
-                ck = candidate_key(c.role, c.text)
-                if ck not in decided:
-                    row = (
-                        conn.execute("SELECT status FROM decisions WHERE key = ?", (ck,)).fetchone()
-                        if any_decisions
-                        else None
-                    )
-                    decided[ck] = row[0] if row else "new"
-                cand_rows.append(
-                    (
-                        speech_id,
-                        ck,
-                        c.role,
-                        c.function,
-                        c.text,
-                        c.original,
-                        json.dumps(c.slots, ensure_ascii=False),
-                        json.dumps(c.topics, ensure_ascii=False),
-                        c.source.line,
-                        c.score,
-                        decided[ck],
-                    )
-                )
-                if decided[ck] == "new":
-                    outcome.candidates += 1
-            conn.executemany(
-                "INSERT INTO candidates(speech_id, key, role, function, text, original, slots, topics, line, "
-                "score, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                cand_rows,
-            )
+            outcome.structures.add(roles)
+        self.conn.executemany(
+            "INSERT INTO heading_sets(speech_id, frame, items, role, line) VALUES (?, ?, ?, ?, ?)",
+            [
+                (speech_id, hs.frame, _json(hs.items), hs.role, hs.source.line if hs.source else 0)
+                for hs, _where in heading_sets_of(sp)
+            ],
+        )
+        rows = []
+        for c in item.candidates:
+            key = candidate_key(c.role, c.text)
+            status = self.status(key)
+            rows.append(
+                (speech_id, key, c.role, c.function, c.text, c.original, _json(c.slots), _json(c.topics),
+                 c.source.line, c.score, status)
+            )  # fmt: skip
+            outcome.candidates += status == "new"
+        self.conn.executemany(
+            "INSERT INTO candidates(speech_id, key, role, function, text, original, slots, topics, line, "
+            "score, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def status(self, key: str) -> str:
+        """A candidate's review status: the writer's earlier decision on the same sentence, else ``new``."""
+        got = self.decided.get(key)
+        if got is None:
+            row = None
+            if self.any_decisions:
+                row = self.conn.execute("SELECT status FROM decisions WHERE key = ?", (key,)).fetchone()
+            got = self.decided[key] = row[0] if row else "new"
+        return got
+
+
+def _spans_json(para: Para, raw_lines: dict[int, str]) -> str | None:
+    spans = line_spans(para, raw_lines)
+    return json.dumps(spans) if spans else None
 
 
 @dataclass
@@ -345,16 +362,28 @@ def analyse_pending(pending: Pending, model: CueModel | None = None) -> tuple[Pe
         return pending, f"无法解析此文件，已跳过（{type(exc).__name__}: {exc}）"
 
 
+def write_batch(conn: sqlite3.Connection, batch: list[tuple[Pending, Any]], code: str) -> list[FileOutcome]:
+    """Store analysed files in one transaction (each ``parsed``: the analysis, or an error message).
+
+    A kill or an error rolls the whole batch back: the library stays as it was before it, and the next
+    import does those files again.
+    """
+    outcomes: list[FileOutcome] = []
+    if all(isinstance(parsed, str) for _, parsed in batch):
+        return [FileOutcome("error", error=parsed) for _, parsed in batch]
+    with transaction(conn):
+        writer = _Writer(conn, code)
+        for pending, parsed in batch:
+            if isinstance(parsed, str):
+                outcomes.append(FileOutcome("error", error=parsed))
+            else:
+                outcomes.append(writer.file(pending, *parsed))
+    return outcomes
+
+
 def write_pending(conn: sqlite3.Connection, pending: Pending, parsed: Any, code: str) -> FileOutcome:
-    """Store an analysed file in one transaction (``parsed``: the analysis, or an error message)."""
-    if isinstance(parsed, str):
-        return FileOutcome("error", error=parsed)
-    analysed, raw_lines = parsed
-    outcome = FileOutcome("imported")
-    _write(conn, pending.path, pending.key, pending.digest, code, pending.size, analysed, raw_lines, outcome)
-    if outcome.status == "unchanged":
-        return FileOutcome("unchanged")
-    return outcome
+    """Store one analysed file in one transaction (``parsed``: the analysis, or an error message)."""
+    return write_batch(conn, [(pending, parsed)], code)[0]
 
 
 def import_file(conn: sqlite3.Connection, path: Path, code: str, model: CueModel | None) -> FileOutcome:

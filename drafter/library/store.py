@@ -87,7 +87,7 @@ CREATE TABLE IF NOT EXISTS decisions (    -- survives re-imports: a rejected sen
 );
 CREATE TABLE IF NOT EXISTS fingerprints (hash INTEGER NOT NULL, speech_id INTEGER NOT NULL
     REFERENCES speeches(id) ON DELETE CASCADE);
-CREATE INDEX IF NOT EXISTS fingerprints_hash ON fingerprints(hash);
+CREATE INDEX IF NOT EXISTS fingerprints_hash_speech ON fingerprints(hash, speech_id);  -- covering
 CREATE INDEX IF NOT EXISTS fingerprints_speech ON fingerprints(speech_id);
 """
 
@@ -148,6 +148,27 @@ def _set_up(conn: sqlite3.Connection, shown: str) -> None:
             f"讲话稿库的格式版本（{version}）与本程序（{SCHEMA_VERSION}）不符，请删除此文件后重新导入",
             shown,
         )
+    else:
+        _add_indexes(conn)
+
+
+# Indexes added after a schema version was released (an index changes no data: same version).
+_LATER_INDEXES = (
+    # The duplicate check reads (hash, speech_id) pairs: a covering index spares a table lookup per pair.
+    ("fingerprints_hash_speech", "CREATE INDEX fingerprints_hash_speech ON fingerprints(hash, speech_id)",
+     "DROP INDEX IF EXISTS fingerprints_hash"),
+)  # fmt: skip
+
+
+def _add_indexes(conn: sqlite3.Connection) -> None:
+    """Bring an existing library's indexes up to date (once, in one transaction)."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    missing = [(create, drop) for name, create, drop in _LATER_INDEXES if name not in names]
+    if missing:
+        with transaction(conn):
+            for create, drop in missing:
+                conn.execute(create)
+                conn.execute(drop)
 
 
 def _schema_version(conn: sqlite3.Connection) -> str | None:

@@ -13,6 +13,7 @@ import yaml
 
 from drafter.model import ROLE_CLOSING, ROLE_OPENING, ROLE_TASKS, Source, Speech
 from drafter.roles import DATA_DIR, get_jieba
+from drafter.text.markers import PAREN_OTHER, match_marker
 
 FUNCTIONS_FILE = DATA_DIR / "functions.yaml"
 MIN_SCORE = 0.55
@@ -21,12 +22,8 @@ MIN_SCORE = 0.55
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9])(?:X{1,3}|x{2,3}|×{1,3}|\*{1,3})(?![A-Za-z0-9])")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_MONEY_UNIT = re.compile(r"^(?:多)?(?:亿元|万元|亿|万|元|千万元?)")
-_COUNT_UNIT = re.compile(r"^(?:个|项|家|亩|人|次|名|位|倍|吨|公里|户|座|条|件|所|批|天|月|年)")
-_LEADING_MARKER = re.compile(
-    r"^(?:[一二三四五六七八九十]+[是要][，,：:]?|第[一二三四五六七八九十]+[，,、]|首先[，,]?|其次[，,]?|最后[，,]?|"
-    r"[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])"
-)
+_MONEY_UNIT = re.compile(r"(?:多)?(?:亿元|万元|亿|万|元|千万元?)")
+_COUNT_UNIT = re.compile(r"(?:个|项|家|亩|人|次|名|位|倍|吨|公里|户|座|条|件|所|批|天|月|年)")
 _GENERIC_PLACES = frozenset(
     "全县 我县 该县 各县 本县 全市 我市 各市 本市 全区 我区 全镇 我镇 全省 我省 各区".split()
 )
@@ -35,32 +32,33 @@ _GENERIC_OK = frozenset(
 )
 
 
-def _slot_for(before: str, after: str, placeholder: str) -> tuple[str, int]:
+_ANYTHING = re.compile("")
+# How a placeholder is named from its context, first rule that holds: (slot name, pattern the text
+# before it must end with, pattern the text after it must start with, whether the match after is absorbed).
+_SLOT_RULES: tuple[tuple[str, re.Pattern[str] | None, re.Pattern[str], bool], ...] = (
+    ("百分比", None, re.compile(r"[%％]"), True),
+    ("上级会议", None, re.compile(r"(?:人代会|党代会|常委会|全会|会议|大会|会)"), True),
+    ("金额", None, _MONEY_UNIT, True),
+    ("数字", None, _COUNT_UNIT, False),  # 个 also covers 个百分点
+    ("数字", re.compile(r"第$"), _ANYTHING, False),
+    ("地区", None, re.compile(r"(?:县|市|区|镇|乡|省)(?![委政长直级里城])"), True),
+    ("地区", re.compile(r"(?:考察|视察|亲临|奋力谱写.{0,12}|在)$"), re.compile(r"(?!同志|书记)"), False),
+    ("发言人", None, re.compile(r"同志"), False),
+    ("领导姓名", None, re.compile(r"(?:书记|县长|市长|省长|部长|主任|局长)"), False),
+    ("产业", None, re.compile(r"产业"), False),
+    ("项目名称", None, re.compile(r"(?:项目|工程)"), False),
+    ("牵头单位", None, re.compile(r"(?:局|办|中心|委员会)"), False),
+)
+
+
+def _slot_for(before: str, after: str) -> tuple[str, int]:
     """(slot name, characters of ``after`` the slot absorbs) for a placeholder in context."""
-    if after.startswith("%") or after.startswith("％"):
-        return "百分比", 1
-    m = re.match(r"^(?:人代会|党代会|常委会|全会|会议|大会|会)", after)
-    if m:
-        return "上级会议", len(m.group(0))
-    m = _MONEY_UNIT.match(after)
-    if m:
-        return "金额", len(m.group(0))
-    if _COUNT_UNIT.match(after) or before.endswith("第") or after.startswith("个百分点"):
-        return "数字", 0
-    if re.match(r"^(?:县|市|区|镇|乡|省)(?![委政长直级里城])", after):
-        return "地区", 1
-    if re.search(r"(考察|视察|亲临|奋力谱写.{0,12}|在)$", before) and not after.startswith(("同志", "书记")):
-        return "地区", 0
-    if after.startswith("同志"):
-        return "发言人", 0
-    if re.match(r"^(?:书记|县长|市长|省长|部长|主任|局长)", after):
-        return "领导姓名", 0
-    if after.startswith("产业"):
-        return "产业", 0
-    if re.match(r"^(?:项目|工程)", after):
-        return "项目名称", 0
-    if re.match(r"^(?:局|办|中心|委员会)", after):
-        return "牵头单位", 0
+    for name, before_pat, after_pat, absorb in _SLOT_RULES:
+        if before_pat is not None and not before_pat.search(before):
+            continue
+        m = after_pat.match(after)
+        if m is not None:
+            return name, len(m.group(0)) if absorb else 0
     return "名称", 0
 
 
@@ -77,7 +75,7 @@ def slotify(text: str) -> tuple[str, list[str]]:
             continue
         before = text[max(0, m.start() - 14) : m.start()]
         after = text[m.end() : m.end() + 6]
-        name, absorb = _slot_for(before, after, m.group(0))
+        name, absorb = _slot_for(before, after)
         seen[name] += 1
         if seen[name] > 1:
             name = f"{name}{seen[name]}"
@@ -100,6 +98,14 @@ def _functions() -> dict[str, list[tuple[str, list[re.Pattern[str]]]]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _any_topic() -> re.Pattern[str]:
+    """Any keyword of any task topic (综合 aside)."""
+    return re.compile(
+        "|".join(p.pattern for name, pats in _functions().get(ROLE_TASKS, []) if name != "综合" for p in pats)
+    )
+
+
 def classify_function(role: str, text: str) -> str | None:
     """The function of a sentence in a part with ``role``.
 
@@ -107,7 +113,7 @@ def classify_function(role: str, text: str) -> str | None:
     for the other roles the first function in file order that matches.
     """
     funcs = _functions().get(role, [])
-    if role == ROLE_TASKS:
+    if role == ROLE_TASKS and _any_topic().search(text):  # (no topic word: every count below is 0)
         best, best_hits = None, 0
         for name, patterns in funcs:
             hits = sum(len(p.findall(text)) for p in patterns) if name != "综合" else 0
@@ -202,7 +208,22 @@ _SPECIFIC_TAGS = frozenset(("ns", "nr", "nrt", "nrfg", "nt", "nz"))
 _FIRST_PERSON = re.compile(r"[我你]们?(?:觉得|感觉|认为)|这次.{0,4}书记")
 
 
-@lru_cache(maxsize=200_000)
+class _TokenMemo(dict[str, Any]):
+    """``memo[token]``: ``fn(token)``, computed once per token (a plain dict lookup after that; cleared
+    when it holds ``limit`` tokens, so memory stays bounded whatever the corpus)."""
+
+    def __init__(self, fn: Callable[[str], Any], limit: int = 200_000) -> None:
+        super().__init__()
+        self.fn = fn
+        self.limit = limit
+
+    def __missing__(self, tok: str) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        got = self[tok] = self.fn(tok)
+        return got
+
+
 def _is_specific(tok: str) -> bool:
     """A proper noun or a word jieba does not know (names, places, companies, projects)."""
     if len(tok) < 2 or tok in _GENERIC_OK or tok in _GENERIC_PLACES:
@@ -211,6 +232,9 @@ def _is_specific(tok: str) -> bool:
     if tags.get(tok) in _SPECIFIC_TAGS or tok not in freq:
         return True
     return len(tok) >= 3 and tok[-1] in "县市镇乡区村"
+
+
+_SPECIFIC = _TokenMemo(_is_specific)
 
 
 def _score_sentence(sentence: str, tokens: list[str], n_slots: int) -> float:
@@ -233,8 +257,8 @@ def _score_sentence(sentence: str, tokens: list[str], n_slots: int) -> float:
         score -= 0.15
     if score + 0.15 < MIN_SCORE:  # the bonus below cannot save it
         return max(0.0, round(score, 3))
-    four = sum(1 for tok in tokens if len(tok) == 4)
-    specific = sum(map(_is_specific, tokens))
+    four = [*map(len, tokens)].count(4)
+    specific = sum(map(_SPECIFIC.__getitem__, tokens))
     score -= 0.22 * specific
     if _FIRST_PERSON.search(sentence):
         score -= 0.25
@@ -242,13 +266,13 @@ def _score_sentence(sentence: str, tokens: list[str], n_slots: int) -> float:
     return max(0.0, min(1.0, round(score, 3)))
 
 
-_MARKER_START = frozenset("一二三四五六七八九十第首其最（(0123456789")
-
-
 def _strip_leading_marker(sentence: str) -> str:
-    if not sentence or sentence[0] not in _MARKER_START:
+    """The sentence without the enumeration marker it starts with (一是 第一， 首先， （一） 1.), by the one
+    marker grammar (``drafter.text.markers``); a paren that is no marker (``（略）``) stays."""
+    m = match_marker(sentence)
+    if m is None or m.kind == PAREN_OTHER:
         return sentence
-    return _LEADING_MARKER.sub("", sentence, count=1).lstrip("，,：: ")
+    return m.rest.lstrip("，,：: ")
 
 
 # ---------------------------------------------------------------------------
@@ -268,6 +292,7 @@ _CAPTION = re.compile(
 )
 _SENTENCE_END_CHARS = "。！？；!?;"
 _PAIRS = (("“", "”"), ("（", "）"), ("(", ")"), ("《", "》"), ("「", "」"), ("‘", "’"))
+_PAIR_CHARS = re.compile("[" + re.escape("".join(a + b for a, b in _PAIRS)) + "]")
 _DATE = re.compile(
     r"(?:\d{4}|[〇零一二三四五六七八九]{4})年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日|\d{1,2}月(?:份|底|初|中旬|上旬|下旬)"
 )
@@ -300,7 +325,9 @@ def is_junk(sentence: str) -> bool:
         return True
     if sentence[-1] not in _SENTENCE_END_CHARS or sentence[0] in "，、；：,;:)）”’》":
         return True
-    return any(sentence.count(a) != sentence.count(b) for a, b in _PAIRS)
+    return _PAIR_CHARS.search(sentence) is not None and any(
+        sentence.count(a) != sentence.count(b) for a, b in _PAIRS
+    )
 
 
 _TITLES = frozenset(
@@ -335,16 +362,54 @@ def _token_kind(tok: str, before_title: bool) -> str | None:
     return None
 
 
+class _Kinds:
+    """The slot kind of tokens out of context (``_token_kind(tok, False)``), each token weighed once.
+
+    Hardly any token has a kind, so the tokens seen and the few with a kind are kept apart: a sentence
+    whose tokens are all known and kindless is answered by two set operations.  Cleared past ``limit``
+    tokens (bounded memory whatever the corpus).
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self.seen: set[str] = set()
+        self.kind: dict[str, str] = {}
+
+    def __call__(self, tokens: list[str]) -> list[str | None]:
+        if not self.seen.issuperset(tokens):
+            if len(self.seen) >= self.limit:
+                self.seen.clear()
+                self.kind.clear()
+            for tok in set(tokens).difference(self.seen):
+                self.seen.add(tok)
+                got = _token_kind(tok, False)
+                if got:
+                    self.kind[tok] = got
+        if self.kind.keys().isdisjoint(tokens):
+            return [None] * len(tokens)
+        return [*map(self.kind.get, tokens)]
+
+
+_PLAIN_KINDS = _Kinds()
+
+
+def _kinds(tokens: list[str]) -> list[str | None]:
+    """The slot each token stands for (``_token_kind``; a token before a title may be a name), or None."""
+    kinds = _PLAIN_KINDS(tokens)
+    if not _TITLES.isdisjoint(tokens):
+        for i in range(len(tokens) - 1):
+            if tokens[i + 1] in _TITLES:
+                kinds[i] = _token_kind(tokens[i], True)
+    return kinds
+
+
 def generalise(sentence: str, tokens: list[str]) -> tuple[str, list[str], list[str]]:
     """People, places, organisations, dates and figures as named slots.
 
     Returns (text with ``{{ 名称 }}`` slots, slot names in order, the tokens left as text).
     A second slot of the same kind is numbered: ``{{ 地区 }}`` … ``{{ 地区2 }}``.
     """
-    kinds = [_token_kind(tok, False) for tok in tokens]
-    for i in range(len(tokens) - 1):
-        if tokens[i + 1] in _TITLES:
-            kinds[i] = _token_kind(tokens[i], True)
+    kinds = _kinds(tokens)
     if any(kinds):
         kept = [tok for tok, kind in zip(tokens, kinds, strict=True) if kind is None]
         parts = [tok if kind is None else _MARK[kind] for tok, kind in zip(tokens, kinds, strict=True)]
@@ -413,7 +478,11 @@ def paragraph_candidates(
         sentence = _strip_leading_marker(raw)
         if len(sentence) < 10 or len(sentence) > 120:
             continue
-        tokens = _drop_prefix_tokens(raw_tokens, len(raw) - len(sentence))
+        tokens = (
+            raw_tokens
+            if len(raw) == len(sentence)
+            else _drop_prefix_tokens(raw_tokens, len(raw) - len(sentence))
+        )
         if review:
             if is_junk(sentence):
                 continue
@@ -478,12 +547,15 @@ def fix_lines(cands: list[Candidate], raw_lines: dict[int, str], reach: int = 60
     A paragraph repaired from hard-wrapped lines starts on one line but a
     sentence of it may start on a later one.
     """
+    bare: dict[int, str] = {}  # line -> its text without spaces (the candidates of a paragraph share lines)
     for c in cands:
         probe = _NON_TEXT.sub("", c.original)[:8]
         if not probe:
             continue
         for line in range(c.source.line, c.source.line + reach):
-            text = raw_lines.get(line)
-            if text is not None and probe in _NON_TEXT.sub("", text):
+            text = bare.get(line)
+            if text is None and line in raw_lines:
+                text = bare[line] = _NON_TEXT.sub("", raw_lines[line])
+            if text is not None and probe in text:
                 c.source = Source(c.source.file, c.source.speech, line)
                 break

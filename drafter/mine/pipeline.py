@@ -246,65 +246,19 @@ _FUNCTION_IDS = {
 }
 
 
-def _merge(
-    analysed: list[tuple[Speech, list[Candidate], dict[str, dict[str, int]]]],
-    errors: list[DrafterError],
-    files: int,
-    *,
-    mark: bool,
-) -> MineResult:
+_Analysed = tuple[Speech, list[Candidate], dict[str, dict[str, int]]]
+
+
+def _merge(analysed: list[_Analysed], errors: list[DrafterError], files: int, *, mark: bool) -> MineResult:
     speeches = [s for s, _, _ in analysed]
     if mark and len(speeches) > 1:
         mark_duplicates(speeches)
-    originals = [(s, c, rc) for s, c, rc in analysed if s.duplicate_of is None]
-
-    # Heading sets, numbered per frame.
-    heading_sets: list[HeadingSet] = []
-    per_frame: Counter[str] = Counter()
-    for speech, _, _ in originals:
-        for hs, _where in heading_sets_of(speech):
-            per_frame[hs.role] += 1
-            hs.id = f"mined.{hs.role}.set.{per_frame[hs.role]:03d}"
-            heading_sets.append(hs)
-
-    # Phrase candidates: merge identical texts, count the speeches, keep the best per function.
-    by_text: dict[str, Candidate] = {}
-    seen_in: dict[str, set[tuple[str, int]]] = {}
-    for speech, cands, _ in originals:
-        for c in cands:
-            key = c.role + "\0" + c.text
-            seen_in.setdefault(key, set()).add((speech.source, speech.index))
-            if key not in by_text:
-                by_text[key] = c
-    for key, c in by_text.items():
-        c.count = len(seen_in[key])
-        if c.count > 1:
-            c.score = min(1.0, round(c.score + 0.1 * math.log2(c.count), 3))
-    grouped: dict[tuple[str, str], list[Candidate]] = {}
-    for c in by_text.values():
-        grouped.setdefault((c.role, c.function), []).append(c)
-    phrases: list[Candidate] = []
-    for role in SPEECH_ROLES:
-        funcs = sorted({f for r, f in grouped if r == role}, key=lambda f: _function_rank(role, f))
-        for f in funcs:
-            group = sorted(
-                grouped[(role, f)],
-                key=lambda c: (-c.score, c.source.file, c.source.speech, c.source.line, c.text),
-            )
-            phrases.extend(group[:KEEP_PER_FUNCTION])
-
-    # Cue words mined from this corpus.
-    docs = []
-    for speech, _, rc in originals:
-        for role, counts in rc.items():
-            docs.append(LabelledDoc(role, Counter(counts), (speech.source, speech.index)))
-    mined = log_odds(docs, top=30)
-    role_cues = {r: sorted(mined.get(r, {}).items(), key=lambda x: (-x[1], x[0])) for r in SECTION_ROLES}
-
-    by_role: Counter[str] = Counter()
-    for speech, _, _ in originals:
-        for sec in speech.sections:
-            by_role[sec.role or ROLE_TASKS] += 1
+    originals = [item for item in analysed if item[0].duplicate_of is None]
+    heading_sets = _numbered_heading_sets(originals)
+    phrases = _ranked_phrases(originals)
+    by_role: Counter[str] = Counter(
+        sec.role or ROLE_TASKS for speech, _, _ in originals for sec in speech.sections
+    )
     stats = {
         "files": files,
         "files_with_errors": len(errors),
@@ -321,9 +275,62 @@ def _merge(
         structures=structures(speeches),
         heading_sets=heading_sets,
         phrases=phrases,
-        role_cues=role_cues,
+        role_cues=_mined_cues(originals),
         stats=stats,
     )
+
+
+def _numbered_heading_sets(originals: list[_Analysed]) -> list[HeadingSet]:
+    """The heading sets of the (non-duplicate) speeches, numbered per role."""
+    heading_sets: list[HeadingSet] = []
+    per_role: Counter[str] = Counter()
+    for speech, _, _ in originals:
+        for hs, _where in heading_sets_of(speech):
+            per_role[hs.role] += 1
+            hs.id = f"mined.{hs.role}.set.{per_role[hs.role]:03d}"
+            heading_sets.append(hs)
+    return heading_sets
+
+
+def _ranked_phrases(originals: list[_Analysed]) -> list[Candidate]:
+    """Phrase candidates: identical texts merged (counted per speech), the best per function kept."""
+    by_text: dict[str, Candidate] = {}
+    seen_in: dict[str, set[tuple[str, int]]] = {}
+    for speech, cands, _ in originals:
+        for c in cands:
+            key = c.role + "\0" + c.text
+            seen_in.setdefault(key, set()).add((speech.source, speech.index))
+            by_text.setdefault(key, c)
+    grouped: dict[tuple[str, str], list[Candidate]] = {}
+    for key, c in by_text.items():
+        c.count = len(seen_in[key])
+        if c.count > 1:
+            c.score = min(1.0, round(c.score + 0.1 * math.log2(c.count), 3))
+        grouped.setdefault((c.role, c.function), []).append(c)
+    phrases: list[Candidate] = []
+    ranked = sorted(
+        (kv for kv in grouped.items() if kv[0][0] in SPEECH_ROLES), key=lambda kv: _group_rank(*kv[0])
+    )
+    for _key, group in ranked:
+        group.sort(key=lambda c: (-c.score, c.source.file, c.source.speech, c.source.line, c.text))
+        phrases.extend(group[:KEEP_PER_FUNCTION])
+    return phrases
+
+
+def _group_rank(role: str, function: str) -> tuple[int, int, str]:
+    """Speech order of the role, then the function's order in the phrasebank vocabulary."""
+    return (SPEECH_ROLES.index(role), *_function_rank(role, function))
+
+
+def _mined_cues(originals: list[_Analysed]) -> dict[str, list[tuple[str, float]]]:
+    """Cue words mined from this corpus, by role, strongest first."""
+    docs = [
+        LabelledDoc(role, Counter(counts), (speech.source, speech.index))
+        for speech, _, rc in originals
+        for role, counts in rc.items()
+    ]
+    mined = log_odds(docs, top=30)
+    return {r: sorted(mined.get(r, {}).items(), key=lambda x: (-x[1], x[0])) for r in SECTION_ROLES}
 
 
 def _function_rank(role: str, function: str) -> tuple[int, str]:
@@ -398,80 +405,91 @@ def _mine_paths(
     workers: int | None,
     use_cache: bool,
 ) -> MineResult:
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
     errors: list[DrafterError] = []
     existing = []
-    for p in paths:
-        if not Path(p).exists():
-            errors.append(DrafterError("路径不存在", str(p)))
-        else:
+    for p in [paths] if isinstance(paths, (str, Path)) else paths:
+        if Path(p).exists():
             existing.append(Path(p))
+        else:
+            errors.append(DrafterError("路径不存在", str(p)))
     files = iter_corpus_files(existing) if existing else []
     if not files and errors:
         raise DrafterError("没有可读取的语料：" + "；".join(str(e) for e in errors))
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1)
+    run = _FileRun(files, progress, use_cache)
+    run.mine(min(2, os.cpu_count() or 1) if workers is None else workers)
+    return _merge(run.analysed(errors), errors, len(files), mark=True)
 
-    results: list[dict[str, Any] | None] = [None] * len(files)
-    todo: list[tuple[int, Path, str]] = []
-    todo_bytes = 0
-    for i, f in enumerate(files):
+
+class _FileRun:
+    """The per-file results of one ``mine_paths``: from the cache, or mined here or in a process pool."""
+
+    def __init__(self, files: list[Path], progress: Progress, use_cache: bool) -> None:
+        self.progress = progress
+        self.use_cache = use_cache
+        self.total = len(files)
+        self.results: list[dict[str, Any] | None] = [None] * len(files)
+        self.todo: list[tuple[int, Path, str]] = []  # (position, file, cache key) of the files to mine
+        self.todo_bytes = 0
+        for i, f in enumerate(files):
+            self._look_up(i, f)
+        self.done = len(files) - len(self.todo)
+        if progress and self.done:
+            progress(self.done, self.total, "（缓存）")
+
+    def _look_up(self, i: int, f: Path) -> None:
+        """Read the file's bytes: its cached result, or a place in ``todo``."""
         try:
             data = read_bounded(f, MAX_PACKAGE_BYTES)
         except DrafterError as exc:
-            results[i] = {"file": f.name, "speeches": [], "error": [exc.message, str(f), None]}
-            continue
-        key = cache_key(f, data) if use_cache else ""
-        cached = cache_load(key) if use_cache else None
+            self.results[i] = {"file": f.name, "speeches": [], "error": [exc.message, str(f), None]}
+            return
+        key = cache_key(f, data) if self.use_cache else ""
+        cached = cache_load(key) if self.use_cache else None
         if cached is not None:
-            results[i] = cached
+            self.results[i] = cached
         else:
-            todo.append((i, f, key))
-            todo_bytes += len(data)
+            self.todo.append((i, f, key))
+            self.todo_bytes += len(data)
 
-    done = len(files) - len(todo)
-    total = len(files)
-    if progress and done:
-        progress(done, total, "（缓存）")
-    if todo:
+    def _finished(self, i: int, f: Path, result: dict[str, Any]) -> None:
+        self.results[i] = result
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total, f.name)
+
+    def mine(self, workers: int) -> None:
+        """Mine the files not in the cache, in a pool of ``workers`` processes when that pays."""
+        if not self.todo:
+            return
         get_jieba()  # initialise once; forked workers inherit it
-        if workers > 1 and len(todo) > 1 and todo_bytes >= POOL_MIN_BYTES:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-                order = sorted(todo, key=lambda t: -t[1].stat().st_size)  # big files first
-                futures = {pool.submit(_file_worker, str(f), True, key): (i, f, key) for i, f, key in order}
-                for fut in as_completed(futures):
-                    i, f, key = futures[fut]
-                    res = fut.result()
-                    results[i] = res
-                    done += 1
-                    if progress:
-                        progress(done, total, f.name)
-        else:
-            for i, f, key in todo:
-                res = _file_worker(str(f), use_cache, key)
-                results[i] = res
-                done += 1
-                if progress:
-                    progress(done, total, f.name)
+        if workers <= 1 or len(self.todo) <= 1 or self.todo_bytes < POOL_MIN_BYTES:
+            for i, f, key in self.todo:
+                self._finished(i, f, _file_worker(str(f), self.use_cache, key))
+            return
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            order = sorted(self.todo, key=lambda t: -t[1].stat().st_size)  # big files first
+            futures = {pool.submit(_file_worker, str(f), True, key): (i, f) for i, f, key in order}
+            for fut in as_completed(futures):
+                self._finished(*futures[fut], fut.result())
 
-    analysed = []
-    for k, res in enumerate(results):
-        results[k] = None  # let the data form go as soon as it is converted
-        if res is None:
-            continue
-        if res.get("error"):
-            message, file, line = res["error"]
-            errors.append(DrafterError(message, file, line))
-            continue
-        for item in res["speeches"]:
-            if isinstance(item["speech"], Speech):
-                analysed.append((item["speech"], item["candidates"], item["role_counts"]))
+    def analysed(self, errors: list[DrafterError]) -> list[_Analysed]:
+        """Every speech with its candidates and role counts, in file order (a file's error to ``errors``)."""
+        analysed: list[_Analysed] = []
+        for k, res in enumerate(self.results):
+            self.results[k] = None  # let the data form go as soon as it is converted
+            if res is None:
                 continue
-            speech = speech_from_data(item["speech"])
-            cands = [Candidate.from_data(c) for c in item["candidates"]]
-            analysed.append((speech, cands, item["role_counts"]))
-    return _merge(analysed, errors, len(files), mark=True)
+            if res.get("error"):
+                message, file, line = res["error"]
+                errors.append(DrafterError(message, file, line))
+                continue
+            for item in res["speeches"]:
+                if isinstance(item["speech"], Speech):
+                    analysed.append((item["speech"], item["candidates"], item["role_counts"]))
+                else:
+                    cands = [Candidate.from_data(c) for c in item["candidates"]]
+                    analysed.append((speech_from_data(item["speech"]), cands, item["role_counts"]))
+        return analysed
 
 
 __all__ = [

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any
 
@@ -262,12 +263,11 @@ class _Scorer:
         """Role totals of one part; heading counts are capped at 2, a report's cues go to situation."""
         totals = [0.0] * len(SECTION_ROLES)
         memo = self.model._memo
-        for token, c in counts.items():
-            ws = memo.get(token, 0)
-            if ws == 0:
-                ws = self.model.token_weights(token)
-            if not ws:
-                continue
+        for token in [*filterfalse(memo.__contains__, counts)]:  # weigh each new token once (fills the memo)
+            self.model.token_weights(token)
+        for token in filter(memo.get, counts):  # the cue tokens, in the order of ``counts``
+            ws = memo[token]
+            c = counts[token]
             factor = min(c, 2) if heading else 1.0 + math.log(c)
             cue = boost * (1.0 + math.log(c))
             if report:

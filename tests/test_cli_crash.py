@@ -28,3 +28,28 @@ def test_unexpected_exception_writes_a_report_and_says_so(tmp_path, monkeypatch,
     text = reports[0].read_text(encoding="utf-8")
     assert "RuntimeError: simulated defect" in text and "Traceback" in text
     assert "where: drafter lint" in text
+
+
+def test_a_defect_on_one_file_skips_it_with_a_report_and_the_folder_goes_on(tmp_path, monkeypatch):
+    import drafter.outline.parser as parser
+    from drafter.outline import parse_corpus
+
+    good = tmp_path / "a.txt"
+    good.write_text("在全县会议上的讲话\n同志们：\n今天开会。\n一、认清形势\n形势很好。\n", encoding="utf-8")
+    bad = tmp_path / "b.txt"
+    bad.write_text("在全县会议上的讲话\n同志们：\n今天开会。\n", encoding="utf-8")
+    real = parser.parse_file
+
+    def flaky(path, *args, **kwargs):
+        if str(path).endswith("b.txt"):
+            raise RuntimeError("simulated defect")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(parser, "parse_file", flaky)
+    result = parse_corpus([tmp_path])
+    assert len(result.speeches) == 1
+    (error,) = result.errors
+    assert error.file == str(bad)
+    assert "已跳过此文件" in error.message and "程序问题" in error.message
+    reports = list(crash_reports_dir().glob("crash-*.txt"))
+    assert len(reports) == 1 and str(reports[0]) in error.message

@@ -61,6 +61,7 @@ from drafter.roles import (
     log_odds,
     tokenize,
 )
+from drafter.util.crash import crash_message, write_crash_report
 from drafter.util.safeio import read_bounded
 
 Progress = Callable[[int, int, str], None] | None
@@ -154,11 +155,12 @@ def _file_worker(path_str: str, as_data: bool = True, cache_key: str = "") -> di
         return result
     except DrafterError as exc:
         return {"file": path.name, "speeches": [], "error": [exc.message, exc.file or str(path), exc.line]}
-    except Exception as exc:  # a bug on one file must not stop a folder
+    except Exception as exc:  # a bug on one file must not stop a folder: written down, the file skipped
+        report = write_crash_report(exc, where="mine: one file")
         return {
             "file": path.name,
             "speeches": [],
-            "error": [f"内部错误，已跳过此文件：{type(exc).__name__}: {exc}", str(path), None],
+            "error": [f"已跳过此文件：{crash_message(report, error=exc)}", str(path), None],
         }
 
 

@@ -17,6 +17,7 @@ from drafter.errors import DrafterError
 from drafter.model import Para, Speech
 from drafter.outline.front_matter import drop_web_debris, front_matter
 from drafter.outline.tree import announced_count, build_sections, split_closing, split_closing_of_opening
+from drafter.util.crash import crash_message, write_crash_report
 
 Progress = Callable[[int, int, str], None]
 MAX_WARNINGS = 100
@@ -123,10 +124,9 @@ def parse_corpus(paths: Iterable[str | Path] | str | Path, progress: Progress | 
             result.speeches.extend(parse_file(f))
         except DrafterError as exc:
             result.errors.append(exc)
-        except Exception as exc:  # a bug on one file must not stop a folder
-            result.errors.append(
-                DrafterError(f"无法解析此文件，已跳过（{type(exc).__name__}: {exc}）", str(f))
-            )
+        except Exception as exc:  # a bug on one file must not stop a folder: written down, the file skipped
+            report = write_crash_report(exc, where="outline: one file")
+            result.errors.append(DrafterError(f"已跳过此文件：{crash_message(report, error=exc)}", str(f)))
         if progress is not None:
             progress(done, total, f.name)
     mark_duplicates(result.speeches)

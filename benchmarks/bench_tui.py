@@ -18,12 +18,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -291,30 +293,52 @@ async def _prefilled_app(pilot) -> None:
     await app.workers.wait_for_complete()
 
 
-async def _press_to_paint(pilot, key: str, paints: list[float], settle: float) -> tuple[float, float, int]:
-    """Seconds from pressing ``key`` to the first and to the last frame it caused; the number of frames.
+ESCAPES = re.compile(r"\x1b(?:\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+
+
+def _plain(output: str) -> str:
+    """Terminal output without its escape sequences: the characters a frame writes, in order."""
+    return ESCAPES.sub("", output)
+
+
+async def _press_to_paint(
+    pilot,
+    key: str,
+    paints: list[tuple[float, str]],
+    settle: float,
+    shows: Callable[[], list[str]] | None = None,
+) -> tuple[float, float, int, bool]:
+    """Seconds from pressing ``key`` to the frame showing its effect and to the last frame it caused;
+    the number of frames; whether the first frame after the key already showed it.
 
     ``paints`` is filled by the wrapped ``App._display`` (see ``_alternatives``): the time each frame
-    was composed and turned into terminal output.  After the press the app runs until idle (the
-    pilot waits for that) plus ``settle`` seconds, so every message the key caused is handled and
-    painted; the last paint is then the one that shows the key's whole effect.  The first frame
-    after the key shows what its handler changed (the handler runs before the screen's next update).
+    was composed and turned into terminal output, and that output.  After the press the app runs
+    until idle (the pilot waits for that) plus ``settle`` seconds, so every message the key caused is
+    handled and painted; the last paint is then the one that shows the key's whole effect.
+    ``shows()`` (called once the app has settled) gives the texts the key's effect puts on screen;
+    the frame that counts is the first whose output contains every one of them (a frame that only
+    repaints something else does not count): the first frame after the key, when it does.
     """
     paints.clear()
     start = time.monotonic()  # textual stamps Key events with time.monotonic too (textual._time)
     await pilot.press(key)
     await pilot.pause(settle)
-    after = [t for t in paints if t > start]
+    after = [(t, output) for t, output in paints if t > start]
     if not after:
-        return float("nan"), float("nan"), 0
-    return after[0] - start, after[-1] - start, len(after)
+        return float("inf"), float("inf"), 0, False
+    wanted = shows() if shows is not None else []
+    showing = [t for t, output in after if all(text in _plain(output) for text in wanted)]
+    if not showing:  # never shown: counts as infinitely late
+        return float("inf"), after[-1][0] - start, len(after), False
+    return showing[0] - start, after[-1][0] - start, len(after), showing[0] == after[0][0]
 
 
 async def _alternatives(rounds: int) -> dict:
     """换一个 on a paragraph (内容) and on a heading (标题) of a suggested 防汛 draft.
 
     For each press: F5 (the next alternative in place, cycling) from key press to the first frame
-    painted (the changed row and the list of alternatives: the 换一个 repaint) and to the last one
+    painted that shows the new row and the panel's new counter (the 换一个 repaint; checked in the
+    frame's terminal output, see ``_press_to_paint``) and to the last one
     (the editor below following: the whole text, the blanks, the heading's input box, a layout pass
     scheduled after the first frame); and F7 (the full list in a dialog, what F5 opened before) to
     the dialog painted, then Esc.  A frame counts once Textual's compositor has rendered it and it is encoded as terminal
@@ -331,14 +355,14 @@ async def _alternatives(rounds: int) -> dict:
 
     app = DrafterApp(resume=False, corpus=[])
     app._tick = lambda: None  # type: ignore[method-assign]  # no autosave or check during the runs
-    paints: list[float] = []
+    paints: list[tuple[float, str]] = []
     real_display = app._display
 
     def display(screen, renderable) -> None:
         real_display(screen, renderable)
         if isinstance(renderable, CompositorUpdate):
-            renderable.render_segments(app.console)  # what a terminal driver writes
-            paints.append(time.monotonic())
+            output = renderable.render_segments(app.console)  # what a terminal driver writes
+            paints.append((time.monotonic(), output))
 
     app._display = display  # type: ignore[method-assign]
     out: dict = {}
@@ -377,19 +401,32 @@ async def _alternatives(rounds: int) -> dict:
             await pilot.pause(0.3)
             await app.workers.wait_for_complete()  # the alternatives are found once, when selected
             await pilot.pause()
+            row_box = step.query_one("#content-items" if where == "content" else "#headings-sections")
+            panel = step.query_one("#content-alts" if where == "content" else "#headings-alts")
+
+            def shows(row_box=row_box, panel=panel) -> list[str]:
+                """The new row's beginning and the panel's title (``换一个标题 3/5``), as painted."""
+                row = row_box.get_option_at_index(row_box.highlighted).prompt.plain.lstrip("　")
+                return [row[:6], str(panel.border_title)]
+
             first, settled, cycle_frames, listing = [], [], [], []
+            in_first_frame = 0
             for _ in range(rounds):
-                took, done, frames = await _press_to_paint(pilot, "f5", paints, 0.1)
+                took, done, frames, at_once = await _press_to_paint(pilot, "f5", paints, 0.1, shows)
                 first.append(took)
                 settled.append(done)
                 cycle_frames.append(frames)
+                in_first_frame += at_once
             for _ in range(max(10, rounds // 3)):
-                _took, done, _frames = await _press_to_paint(pilot, "f7", paints, 0.1)
+                _took, done, _frames, _at_once = await _press_to_paint(pilot, "f7", paints, 0.1)
                 if isinstance(app.screen, AlternativesScreen):
                     listing.append(done)
                     await pilot.press("escape")
                     await pilot.pause(0.1)
             out[f"alternatives_{where}_f5_presses"] = len(first)
+            # presses whose first frame already showed the new row and the panel (else the frame that
+            # did is what counts, and it is later)
+            out[f"alternatives_{where}_f5_shown_in_first_frame"] = in_first_frame
             p50, p95 = _percentiles(first)
             out[f"alternatives_{where}_f5_p50_ms"] = round(p50 * 1000, 1)
             out[f"alternatives_{where}_f5_p95_ms"] = round(p95 * 1000, 1)

@@ -51,8 +51,17 @@ class ContentStep(WideStep):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "add_to_phrasebank", "加入素材库", id="add-phrase"),
         Binding("ctrl+g", "archive", "往年讲话", id="archive"),
-        Binding("f5", "alternatives", "换一个", id="item-alternatives"),
-        Binding("shift+f5", "alternatives_back", "换回上一个", id="item-alternatives-back", show=False),
+        # priority: handled as the app receives the key, not after it has bubbled up from the focused
+        # widget one message hop per container (no widget of this step uses F5 itself)
+        Binding("f5", "alternatives", "换一个", id="item-alternatives", priority=True),
+        Binding(
+            "shift+f5",
+            "alternatives_back",
+            "换回上一个",
+            id="item-alternatives-back",
+            show=False,
+            priority=True,
+        ),
         Binding("f7", "alternatives_list", "全部备选", id="item-alternatives-list"),
     ]
 

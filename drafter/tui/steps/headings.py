@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -36,10 +39,29 @@ class HeadingsStep(WideStep):
     title = "标题"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f5", "alternatives", "换一个", id="heading-alternatives"),
-        Binding("shift+f5", "alternatives_back", "换回上一个", id="heading-alternatives-back", show=False),
+        # priority: handled as the app receives the key, not after it has bubbled up from the focused
+        # widget one message hop per container (no widget of this step uses F5 itself)
+        Binding("f5", "alternatives", "换一个", id="heading-alternatives", priority=True),
+        Binding(
+            "shift+f5",
+            "alternatives_back",
+            "换回上一个",
+            id="heading-alternatives-back",
+            show=False,
+            priority=True,
+        ),
         Binding("f7", "alternatives_list", "全部备选", id="heading-alternatives-list"),
     ]
+
+    # One line per heading, cut with an ellipsis at the list's width (the whole heading is in the input
+    # box and the 换一个 panel): a heading put in place never re-wraps its row, so 换一个 repaints that
+    # one line, not the list from that row down.
+    DEFAULT_CSS = """
+    #headings-sections {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
 
     def __init__(self, workspace: Workspace, **kwargs: Any) -> None:
         super().__init__(workspace, **kwargs)
@@ -245,7 +267,8 @@ class HeadingsStep(WideStep):
         """Put alternative ``index`` in place.
 
         The section's row and the panel repaint in the next frame (no layout pass); the input box
-        follows once that frame is painted (a new value changes its scroll width: a layout pass).
+        follows once that frame is painted (also without a layout pass; in the same frame it would
+        widen the region that frame repaints to both columns).
         """
         self.workspace.choose_alternative(ring, index)
         self._update_row(path)
@@ -260,6 +283,10 @@ class HeadingsStep(WideStep):
         box = self.query_one("#headings-input", Input)
         value = display_heading(section, self.workspace.heading_sets)
         if box.value != value:
+            # The box's scroll width is set first (as its own watcher would set it), so that the new
+            # value repaints the box without asking for a layout pass of the whole screen.
+            width = cell_len(value) + 1 if value or not box.placeholder else cell_len(box.placeholder)
+            box.set_reactive(Widget.virtual_size, Size(width, 1))
             with box.prevent(Input.Changed):
                 box.value = value
 

@@ -3,18 +3,23 @@
 One widget of fixed height (a few short lines, no wrapping): the choices as one-line previews, the
 one in the draft marked ▶, ``n/N`` in the border.  F5 puts the next one into the draft and only this
 panel and the changed row repaint — no layout pass (a ``Static`` of automatic height would ask for
-one on every update, and a layout re-renders the whole screen: 20–50 ms).  The full texts are in
-the list F7 opens.
+one on every update, and a layout re-renders the whole screen: 20–50 ms).  Each row is rendered once
+(a one-line strip, cached by its text and the panel's width and style), so an F5 costs the two rows
+whose mark moved, not a layout of the whole text.  The full texts are in the list F7 opens.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 
 from drafter.workspace import Ring
 
 ROWS = 5  # choices shown at once: a window around the current one
+STRIP_CACHE = 512  # rendered rows kept (a few rings' worth); cleared beyond that
 PREVIEW_CHARS = 60  # a preview is cut here (the panel is narrower; the full text is in the F7 list)
 KEYS = "F5 下一个 · Shift+F5 上一个 · F7 全部"
 
@@ -44,11 +49,30 @@ class AlternativesPanel(Widget):
         super().__init__(id=id)
         self.what = what  # 标题 or 段落
         self._shown: tuple[str, str, tuple[tuple[int, str], ...]] | None = None
-        self._text = Text()
+        self._rows: tuple[tuple[int, str], ...] = ()
+        self._strips: dict[tuple[int, str, int, Style], Strip] = {}
         self._source: tuple[Ring | None, str] | None = None
 
-    def render(self) -> Text:
-        return self._text
+    def render_line(self, y: int) -> Strip:
+        """Row ``y`` of the content: one line, rendered once and kept (nowrap, ellipsis at the width)."""
+        width, style = self.size.width, self.visual_style
+        if y >= len(self._rows):
+            return Strip.blank(width, style.rich_style)
+        mark, line = self._rows[y]
+        key = (mark, line, width, style)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) >= STRIP_CACHE:
+                self._strips.clear()
+            if mark == 1:
+                text = Text("▶ " + line, style="bold")
+            elif mark == 0:
+                text = Text("  " + line, style="dim")
+            else:
+                text = Text(line, style="dim")
+            strip = Visual.to_strips(self, visualize(self, text), width, 1, style)[0]
+            self._strips[key] = strip
+        return strip
 
     def on_resize(self) -> None:
         """Room for more or fewer rows (a terminal resized): the window around the current one again."""
@@ -78,17 +102,7 @@ class AlternativesPanel(Widget):
             return  # nothing changed: no repaint
         self._shown = shown
         self.border_title, self.border_subtitle = shown[0], shown[1]
-        text = Text()
-        for n, (mark, line) in enumerate(rows):
-            if n:
-                text.append("\n")
-            if mark == 1:
-                text.append("▶ " + line, style="bold")
-            elif mark == 0:
-                text.append("  " + line, style="dim")
-            else:
-                text.append(line, style="dim")
-        self._text = text
+        self._rows = rows
         self.refresh()  # a repaint of this widget only: its size never changes
 
     @property

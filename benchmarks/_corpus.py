@@ -12,6 +12,7 @@ is the baseline both benchmarks divide by (bare ``jieba.lcut`` over every file).
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import sys
@@ -109,3 +110,19 @@ def jieba_time(folder: Path) -> tuple[float, float]:
     for f in files:
         jieba.lcut(f.read_text("utf-8"))
     return time.perf_counter() - w0, time.process_time() - c0
+
+
+def bench_main(run, doc: str | None, argv: list[str] | None = None) -> int:
+    """The command line of a benchmark module: ``[--quick] [--json]``; ``-h`` prints ``doc`` and runs nothing."""
+    args = sys.argv[1:] if argv is None else argv
+    if "-h" in args or "--help" in args:
+        print((doc or "").strip())
+        print("\n用法：[--quick] [--json]")
+        return 0
+    figures = run(quick="--quick" in args)
+    if "--json" in args:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        for key, value in figures.items():
+            print(f"{key:34} {value}")
+    return 0

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _corpus import build_corpus, jieba_time  # noqa: E402
+from _corpus import bench_main, build_corpus, jieba_time  # noqa: E402
 
 QUERIES = [
     "防汛", "招商引资", "安全生产", "作风建设", "项目建设", "营商环境", "乡村振兴", "督查督办", "生态环保",
@@ -157,9 +157,4 @@ def run(quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    figures = run(quick="--quick" in sys.argv)
-    if "--json" in sys.argv:
-        print(json.dumps(figures, ensure_ascii=False))
-    else:
-        for key, value in figures.items():
-            print(f"{key:34} {value}")
+    raise SystemExit(bench_main(run, __doc__))

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _corpus import build_corpus, jieba_time  # noqa: E402
+from _corpus import bench_main, build_corpus, jieba_time  # noqa: E402
 
 
 def _mine_time(folder: Path, workers: int, use_cache: bool) -> tuple[float, float, object]:
@@ -139,9 +139,4 @@ def run(quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    figures = run(quick="--quick" in sys.argv)
-    if "--json" in sys.argv:
-        print(json.dumps(figures, ensure_ascii=False))
-    else:
-        for key, value in figures.items():
-            print(f"{key:34} {value}")
+    raise SystemExit(bench_main(run, __doc__))

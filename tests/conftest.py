@@ -30,3 +30,11 @@ def plenary_spec() -> Path:
 def seed_files() -> list[Path]:
     """The shipped seed speeches, sorted."""
     return sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture()
+def export_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Exports land in ``tmp_path``, which is also the working folder (wizard tests)."""
+    monkeypatch.setenv("DRAFTER_EXPORT_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -6,7 +6,6 @@ the draft never replaces a newer one."""
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 pytest.importorskip("textual")
 
 from textual.widgets import Input, OptionList
+from tui_wait import wait_for
 
 from drafter.drafting.editing import section_at
 from drafter.model import Draft, DraftItem, DraftSection
@@ -26,19 +26,7 @@ from drafter.workspace import CheckResult, Workspace
 SIZE = (120, 40)
 
 
-@pytest.fixture(autouse=True)
-def out(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_EXPORT_DIR", str(tmp_path))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-async def wait_for(pilot, condition, what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
+pytestmark = pytest.mark.usefixtures("export_here")
 
 
 async def prefilled(pilot) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 pytest.importorskip("textual")
 
 from textual.widgets import Input, OptionList, Static
+from tui_wait import wait_for
 
 from drafter.tui.app import DrafterApp
 from drafter.tui.screens.alternatives import AlternativesScreen
@@ -24,19 +24,7 @@ SIZE = (120, 40)
 TUI = Path(__file__).resolve().parent.parent / "drafter" / "tui"
 
 
-@pytest.fixture(autouse=True)
-def out(tmp_path, monkeypatch):
-    monkeypatch.setenv("DRAFTER_EXPORT_DIR", str(tmp_path))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-async def wait_for(pilot, condition, what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
+pytestmark = pytest.mark.usefixtures("export_here")
 
 
 async def prefilled(pilot, name: str = "县政府第三次全体会议") -> None:
@@ -130,7 +118,7 @@ def test_palette_provider_finds_phrases_and_sections():
     asyncio.run(run())
 
 
-def test_export_in_a_browser_is_delivered(monkeypatch, out):
+def test_export_in_a_browser_is_delivered(monkeypatch, export_here):
     delivered = []
     monkeypatch.setattr(DrafterApp, "is_web", property(lambda self: True))
     monkeypatch.setattr(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 pytest.importorskip("textual")
 
 from textual.widgets import Input
+from tui_wait import wait_for
 
 from drafter.cli import tui as cli_tui
 from drafter.tui.app import DrafterApp
@@ -21,14 +21,6 @@ from drafter.util import crash_message, crash_reports_dir, write_crash_report
 
 SIZE = (120, 40)
 HEAD = "出现了程序问题（不是您的材料有误）"
-
-
-async def wait_for(pilot, condition, what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
 
 
 def _raise(error: BaseException) -> BaseException:

@@ -15,6 +15,7 @@ import pytest
 pytest.importorskip("textual")
 
 from textual.widgets import Input, Static
+from tui_wait import wait_for
 
 from drafter.errors import DrafterError
 from drafter.model import Draft, DraftItem, DraftSection
@@ -48,15 +49,6 @@ def _draft(name: str = "县政府全体会议", text: str = "正文") -> Draft:
         meeting={"会议名称": name, "地区": "某某县"},
         sections=[DraftSection(role="situation", heading="认清形势", items=[DraftItem(text=text)])],
     )
-
-
-async def wait_for(pilot, condition, what: str, timeout: float = 30.0) -> None:
-    """Poll (without waiting for the loading workers: notices must still be up when checked)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
 
 
 def notices(app: DrafterApp) -> list[str]:

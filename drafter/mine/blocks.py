@@ -32,7 +32,9 @@ from pathlib import Path
 
 from drafter.corpus import iter_corpus_files, mark_duplicates
 from drafter.errors import DrafterError
-from drafter.mine.candidates import slotify
+from drafter.mine.candidates import _MONEY as _MONEY_RE  # the same money, slot and name rules as candidates
+from drafter.mine.candidates import _PERSON_TAGS, slotify
+from drafter.mine.candidates import _SLOT_MARK as _SLOT_RE
 from drafter.mine.pipeline import read_speeches
 from drafter.model import (
     MEETING_FIELDS,
@@ -161,18 +163,15 @@ class BlockMining:
 # Text rules
 
 _SENT_RE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」）)]*|[^。！？；!?;]+$")
-_ITEM_RE = re.compile(
-    r"(?<![\u4e00-\u9fff])(?:[一二三四五六七八九十][是要][，,：:]?|第[一二三四五六七八九十][，,、：:]|其[一二三四五六七八九十][，,、：:])"
-)
-_ITEM_AFTER_STOP_RE = re.compile(
-    r"(?<=[。；;：:！？])\s*(?=(?:[一二三四五六七八九十][是要]|第[一二三四五六七八九十][，,、：:]|其[一二三四五六七八九十][，,、：:]))"
-)
+# An enumeration item inside a paragraph: 一是 / 二要 (with its punctuation), 第三， / 其四，
+_NUM = "[一二三四五六七八九十]"
+_ITEM = rf"{_NUM}[是要][，,：:]?|[第其]{_NUM}[，,、：:]"
+_ITEM_RE = re.compile(rf"(?<![\u4e00-\u9fff])(?:{_ITEM})")
+_ITEM_AFTER_STOP_RE = re.compile(rf"(?<=[。；;：:！？])\s*(?=(?:{_ITEM}))")
 # An item's title: a short first sentence (一要严明组织纪律。 -> 严明组织纪律).
 _ITEM_TITLE_RE = re.compile(r"^([^，。；：,;:“”！？]{4,14})[。；：]")
-_FIRST_ITEM_RE = re.compile(r"^(?:一[是要]|第一[，,、：:]|其一[，,、：:]|首先[，,])")
-_LEADING_ITEM_RE = re.compile(
-    r"^(?:[一二三四五六七八九十][是要][，,：:]?|第[一二三四五六七八九十][，,、：:]|其[一二三四五六七八九十][，,、：:]|首先[，,]|其次[，,])"
-)
+_FIRST_ITEM_RE = re.compile(r"^(?:一[是要]|[第其]一[，,、：:]|首先[，,])")
+_LEADING_ITEM_RE = re.compile(rf"^(?:{_ITEM}|首先[，,]|其次[，,])")
 _INNER_ENUM_RE = re.compile(r"[（(][1-9一二三四五六七八九十][)）]|(?:^|[。；])\s*\d[.．、]")
 
 # Other people at the meeting: 刚才…讲话/发言/部署, 一会儿…书记讲话.
@@ -206,12 +205,10 @@ _PLACEHOLDER_DATE_RE = re.compile(
     r"\{\{ 数字\d* \}\}月(?:\{\{ 数字\d* \}\}日)?(?:底|初|中旬|上旬|下旬|份)?(?:前|以来)?"
 )
 _FRACTION_RE = re.compile(r"[一二三四五六七八九十]+分之[一二三四五六七八九十]+")
-_MONEY_RE = re.compile(r"\d+(?:\.\d+)?(?:多)?(?:亿|万|千万)?元")
 _DATE_RE = re.compile(
     r"\d{1,2}月(?:\d{1,2}日|份|底|初|中旬|上旬|下旬)?(?:前|以来|至今)?|\d{1,2}-\d{1,2}月份?|\d{1,2}日"
 )
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?(?:多|余)?(?:千万|万|亿)?")
-_SLOT_RE = re.compile(r"\{\{ ([^{}]+?) \}\}")
 # Enumerated units: 县发改局、县财政局、县工信局 (three or more named units in a row).
 _UNIT_LIST_RE = re.compile(
     r"(?:[\u4e00-\u9fff]{1,8}(?:局|委|办|中心|公司|集团|厂|站|所|院|队|银行)、){2,}[\u4e00-\u9fff]{1,8}(?:局|委|办|中心|公司|集团|厂|站|所|院|队|银行)"
@@ -238,7 +235,6 @@ _COMMON_NS = frozenset(
     文明城市 新建 新旧 新鲜 治安 法律条文 深度 满意度 满街 爱岗 美化 老城区 英雄 重建家园 镇区 镇域 京津冀 长三角
     珠三角 粤港澳 大湾区 中国 全县 全市 全省 我县 我市 我省 各县 县城 乡村 农村 社区 园区 新区 开发区""".split()
 )
-_PERSON_TAGS = frozenset(("nr", "nrfg", "nrt"))
 _GENERIC_PLACE_WORDS = frozenset(("全县", "全市", "全省", "全国", "各族", "广大"))
 _TITLES = frozenset(
     """同志 书记 副书记 省长 副省长 市长 副市长 县长 副县长 区长 局长 副局长 主任 副主任 部长 厅长 处长 主席 常务

@@ -44,9 +44,9 @@ def _mine_time(folder: Path, workers: int, use_cache: bool) -> tuple[float, floa
 _MEM_SCRIPT = """
 import json, resource, sys, tracemalloc
 sys.path.insert(0, {root!r})
-from drafter.roles import get_jieba
+from drafter.roles import get_jieba, get_segmenter
 from drafter.mine import _tag_table, mine_paths
-get_jieba(); _tag_table()
+get_jieba(); get_segmenter(); _tag_table()
 rss_ready = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()
 mine_paths([{folder!r}], workers=1, use_cache=False)
@@ -77,9 +77,10 @@ def run(quick: bool = False) -> dict:
     ratio_mb = sizes_mb[1]
     repeats = 2 if quick else 3
     from drafter.mine.pipeline import _tag_table
-    from drafter.roles import get_jieba
+    from drafter.roles import get_jieba, get_segmenter
 
     get_jieba()
+    get_segmenter()
     _tag_table()
     out: dict = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="drafter-bench-mine-") as tmp:

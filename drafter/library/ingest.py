@@ -15,7 +15,6 @@ import re
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,6 @@ _NON_TEXT = re.compile(r"[\s\u3000]+")
 DUPLICATE_THRESHOLD = 0.6
 MIN_SENTENCES = 5
 MAX_POSTING = 32
-_IN_CHUNK = 500  # values per ``IN (...)``: well below SQLite's limit on parameters
 
 
 @dataclass
@@ -134,51 +132,43 @@ def _paragraph_rows(speech: Speech) -> list[tuple[Para, str | None, str]]:
     return rows
 
 
-def _select_in(
-    conn: sqlite3.Connection, sql: str, values: list[int], *more: Any
-) -> Iterator[tuple[Any, ...]]:
-    """Rows of ``sql`` (with one ``IN ({})``, then the parameters ``more``) for ``values``, in chunks below
-    SQLite's limit on parameters."""
-    for at in range(0, len(values), _IN_CHUNK):
-        chunk = values[at : at + _IN_CHUNK]
-        yield from conn.execute(sql.format(",".join("?" * len(chunk))), [*chunk, *more]).fetchall()
-
-
 def _find_original(conn: sqlite3.Connection, fp: set[int]) -> tuple[int | None, list[int]]:
     """(The earlier speech this one nearly repeats (sentence containment >= 60 %) or None, the hashes
     of ``fp`` to record for it: those whose posting list is not full yet).
 
     Posting lists stay short (as in corpus.mark_duplicates): a sentence already in MAX_POSTING
-    speeches (boilerplate) is not recorded again, so the duplicate check stays linear.
+    speeches (boilerplate) is not recorded again, so the duplicate check stays linear.  The hashes go
+    to SQLite as one JSON list (no limit on parameters); SQLite counts the shared sentences per
+    speech and returns only the speeches near the threshold, which are then checked exactly here.
     """
+    if not fp:
+        return None, []
     hashes = sorted(fp)
+    listed = json.dumps(hashes)
     full = {
         h
-        for (h,) in _select_in(
-            conn,
-            "SELECT hash FROM fingerprints WHERE hash IN ({}) GROUP BY hash HAVING COUNT(*) >= ?",
-            hashes,
-            MAX_POSTING,
+        for (h,) in conn.execute(
+            "SELECT hash FROM fingerprints WHERE hash IN (SELECT value FROM json_each(?)) "
+            "GROUP BY hash HAVING COUNT(*) >= ?",
+            (listed, MAX_POSTING),
         )
     }
     record = [h for h in hashes if h not in full]
-    shared: Counter[int] = Counter()
-    for speech_id, n in _select_in(
-        conn, "SELECT speech_id, COUNT(*) FROM fingerprints WHERE hash IN ({}) GROUP BY speech_id", hashes
-    ):
-        shared[speech_id] += n  # (summed over the chunks of a long speech)
     if len(fp) < MIN_SENTENCES:
         return None, record
-    # A speech sharing fewer than 3 sentences cannot reach the threshold (it is met over >= MIN_SENTENCES).
-    near = sorted(sid for sid, n in shared.items() if n >= DUPLICATE_THRESHOLD * MIN_SENTENCES)
     best: tuple[float, int] | None = None
-    for speech_id, size, dup_of in _select_in(
-        conn, "SELECT id, sentences, duplicate_of FROM speeches WHERE id IN ({})", near
+    # A speech sharing fewer than 3 sentences cannot reach the threshold (it is met over >= MIN_SENTENCES);
+    # the SQL bound is a little looser than the threshold, the exact test is the division below.
+    for speech_id, size, dup_of, shared in conn.execute(
+        "SELECT s.id, s.sentences, s.duplicate_of, g.n FROM (SELECT speech_id, COUNT(*) AS n FROM fingerprints "
+        "WHERE hash IN (SELECT value FROM json_each(?)) GROUP BY speech_id) g JOIN speeches s ON s.id = g.speech_id "
+        "WHERE g.n >= ? AND g.n >= ? * MIN(s.sentences, ?)",
+        (listed, DUPLICATE_THRESHOLD * MIN_SENTENCES, 0.99 * DUPLICATE_THRESHOLD, len(fp)),
     ):
         smaller = min(len(fp), size)
         if smaller < MIN_SENTENCES:
             continue
-        score = shared[speech_id] / smaller
+        score = shared / smaller
         target = dup_of or speech_id
         if score >= DUPLICATE_THRESHOLD and (
             best is None or score > best[0] or (score == best[0] and target < best[1])

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, count
 from typing import Any
 
 import yaml
@@ -183,7 +184,7 @@ def _sentences_with_tokens(tokens: list[str]) -> list[tuple[str, list[str]]]:
     """Split a paragraph's tokens into sentences (so the paragraph is segmented only once)."""
     out = []
     start = 0
-    ends = [i for i, t in enumerate(tokens) if t in _END_TOKENS]
+    ends = [*compress(count(), map(_END_TOKENS.__contains__, tokens))]  # indexes of the end tokens
     if not ends or ends[-1] != len(tokens) - 1:
         ends.append(len(tokens) - 1)
     for end in ends:

@@ -45,7 +45,8 @@ _MEM_SCRIPT = """
 import json, resource, sys, tracemalloc
 sys.path.insert(0, {root!r})
 from drafter.roles import get_jieba, get_segmenter
-from drafter.mine import _tag_table, mine_paths
+from drafter.mine import mine_paths
+from drafter.mine.candidates import _tag_table
 get_jieba(); get_segmenter(); _tag_table()
 rss_ready = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()

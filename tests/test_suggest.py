@@ -318,3 +318,28 @@ def test_a_short_target_keeps_the_pending_subsections(bank):
     result = suggest(None, _meeting("全县防汛工作会议", 主题="防汛 城市内涝"), bank, chars=600)
     text = render_text(result.draft, bank)
     assert "城市内涝" in text and any("城市内涝" in w for w in result.warnings)
+
+
+def test_heading_sets_offered_by_role_and_subject():
+    from drafter.drafting.suggest import rank_heading_sets
+
+    shipped = load_phrasebank()
+    sets = shipped.heading_sets
+    other_subject = "hs.tuchu-zhongdian"  # 突出园区项目建设 / 工业经济运行 / … : projects and economy
+    assert sets[other_subject].role == "tasks"
+    flood = rank_heading_sets(_meeting("全县防汛抗旱工作会议"), "tasks", shipped)
+    assert sorted(flood) == sorted(sets)
+    task_sets = [i for i in flood if sets[i].role == "tasks"]
+    assert flood[: len(task_sets)] == task_sets  # the section's role first
+    # Generic task headings (建设效率政府，要{X}; 以{X}促发展) before those naming other subjects
+    for generic in ("hs.xiaolv-zhengfu", "hs.yi-cu-fazhan"):
+        assert task_sets.index(generic) < task_sets.index(other_subject)
+    projects = rank_heading_sets(_meeting("全县重点项目建设推进会"), "tasks", shipped)
+    assert projects[0] == other_subject  # at a 项目建设 meeting they name its own subject
+    # A plenary speaks of every subject: the phrasebank's order, by role only.
+    plenary = rank_heading_sets(_meeting("县政府第三次全体会议", title="县长"), "tasks", shipped)
+    assert plenary[: len(task_sets)] == [i for i in sets if sets[i].role == "tasks"]
+    # Discipline sets are never demoted for naming 落实 or 作风: they suit every meeting.
+    discipline = rank_heading_sets(_meeting("全县防汛抗旱工作会议"), "discipline", shipped)
+    own_role = [i for i in sets if sets[i].role == "discipline"]
+    assert discipline[: len(own_role)] == own_role  # first, in the phrasebank's order

@@ -234,7 +234,13 @@ def mark_duplicates(speeches: list[Speech]) -> None:
         prints.append(fp)
         counts = Counter(chain.from_iterable(index.get(h, ()) for h in fp))
         best_j, best_score = -1, 0.0
+        # A speech sharing fewer sentences than the threshold needs at the smallest size cannot be
+        # marked the original (score = shared / smaller, smaller >= _MIN_SENTENCES): skip the many
+        # speeches that share a sentence or two (boilerplate).
+        least = DUPLICATE_THRESHOLD * _MIN_SENTENCES
         for j, shared in counts.items():
+            if shared < least:
+                continue
             smaller = min(len(fp), len(prints[j]))
             if smaller < _MIN_SENTENCES:
                 continue

@@ -118,20 +118,31 @@ def _str_list(x: Any) -> bool:
 
 
 def _candidate_ok(x: Any) -> bool:
-    if not isinstance(x, dict):
+    # Exact types (``type(v) is str``): what json.load gives; also rules out bool for the numbers.
+    if type(x) is not dict:
         return False
-    src = x.get("source")
-    return (
-        all(isinstance(x.get(k), str) for k in ("role", "function", "text", "original"))
-        and isinstance(x.get("score"), (int, float))
-        and not isinstance(x.get("score"), bool)
-        and isinstance(src, list)
+    get = x.get
+    src = get("source")
+    if not (
+        type(get("role")) is str
+        and type(get("function")) is str
+        and type(get("text")) is str
+        and type(get("original")) is str
+        and type(get("score")) in (int, float)
+        and type(src) is list
         and len(src) == 3
-        and isinstance(src[0], str)
-        and _is_int(src[1])
-        and _is_int(src[2])
-        and _str_list(x.get("topics", []))
-        and _str_list(x.get("slots", []))
+        and type(src[0]) is str
+        and type(src[1]) is int
+        and type(src[2]) is int
+    ):
+        return False
+    topics = get("topics", ())
+    slots = get("slots", ())
+    return (
+        (topics == () or type(topics) is list)
+        and (slots == () or type(slots) is list)
+        and all(type(v) is str for v in topics)
+        and all(type(v) is str for v in slots)
     )
 
 

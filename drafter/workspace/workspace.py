@@ -415,6 +415,17 @@ class Workspace:
             return []
         return heading_alternatives(self.draft, section, self.phrasebank)
 
+    def ranked_heading_sets(self, role: str | None) -> list[tuple[str, Any]]:
+        """The heading sets to offer a section with ``role``: its role and the meeting's subject first."""
+        from drafter.drafting.suggest import rank_heading_sets
+
+        if self.phrasebank is None:
+            return []
+        sets = self.phrasebank.heading_sets
+        return [
+            (hs_id, sets[hs_id]) for hs_id in rank_heading_sets(self.draft.meeting, role, self.phrasebank)
+        ]
+
     def item_alternatives(self, item: Any, draft: Draft | None = None) -> list[Any]:
         """换一个 for a block: ready items to put in its place, best first ([] for free text, phrases).
 

@@ -22,6 +22,7 @@ from drafter.drafting.spec import normalise_date
 from drafter.drafting.suggest.compose import (
     COMPANION_FUNCTIONS,
     FALLBACK_HEADINGS,
+    GENERAL_KINDS,
     Suggestion,
     compose,
     derived_values,
@@ -40,7 +41,7 @@ from drafter.drafting.suggest.phrases import suggest_from_phrases
 from drafter.drafting.suggest.tables import meeting_profile
 from drafter.drafting.suggest.tables import suited_template as _profile_template
 from drafter.drafting.templates import TemplateInfo, as_info
-from drafter.model import Block, Draft, DraftItem, DraftSection
+from drafter.model import ROLE_TASKS, Block, Draft, DraftItem, DraftSection
 from drafter.phrasebank import Phrasebank
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "length_info",
     "meeting_context",
     "meeting_profile",
+    "rank_heading_sets",
     "rank_templates",
     "recognise",
     "repeats_earlier",
@@ -251,6 +253,40 @@ def heading_alternatives(
         subject = rec.uncovered[0] if rec.uncovered else "各项"
         out += [h.format(s=subject) for h in FALLBACK_HEADINGS.get(section.role, [])]
     return list(dict.fromkeys(h for h in out if h))
+
+
+def rank_heading_sets(
+    meeting: Mapping[str, str | None], role: str | None, phrasebank: Phrasebank
+) -> list[str]:
+    """Ids of the phrasebank's heading sets in the order to offer them for a section with ``role``.
+
+    Sets of the section's role first; within each, sets whose headings name the meeting's own subject
+    (the keywords of its recognised kinds) before generic ones, and task sets naming another subject
+    (突出园区项目建设 at a 防汛 meeting, not at a plenary) last; otherwise the phrasebank's order.
+    """
+    clean = _clean_meeting(meeting)
+    rec = recognise(clean, phrasebank) if _uses_blocks(phrasebank) else Recognised()
+    own = rec.kinds
+    own_ids = {k.id for k in own}
+    # A plenary or an economy meeting (or one naming no subject) speaks of every subject: nothing is
+    # another's.
+    focused = bool(rec.subjects) and not {k.id for k in rec.subjects} & set(GENERAL_KINDS)
+    others = [k for k in phrasebank.kinds.values() if k.id not in own_ids] if focused else []
+
+    def subject(text: str, tasks: bool) -> int:
+        if any(word and word in text for k in own for word in k.keywords):
+            return 0
+        # Only task headings name a subject (「突出园区项目建设」); 「{X}抓落实」 suits any meeting.
+        if tasks and any(word and len(word) >= 2 and word in text for k in others for word in k.keywords):
+            return 2
+        return 1
+
+    ranked = []
+    for n, (hs_id, hs) in enumerate(phrasebank.heading_sets.items()):
+        text = "".join(hs.headings())
+        ranked.append((hs.role != role, subject(text, hs.role == ROLE_TASKS), n, hs_id))
+    ranked.sort()
+    return [r[3] for r in ranked]
 
 
 # ---------------------------------------------------------------- repetition between drafts

@@ -137,7 +137,7 @@ class HeadingsStep(WideStep):
         self.option_items = []
         prompts = []
         if section is not None:
-            for hs_id, hs in sorted(ws.heading_sets.items(), key=lambda kv: kv[1].role != section.role):
+            for hs_id, hs in ws.ranked_heading_sets(section.role):
                 for item, heading in zip(hs.items, hs.headings(), strict=False):
                     self.option_items.append((hs_id, item))
                     text = Text(heading)

@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("textual")
 
 from textual.widgets import Input, OptionList
-from tui_wait import wait_for
+from tui_wait import prefilled, wait_for
 
 from drafter.drafting.editing import section_at
 from drafter.model import Draft, DraftItem, DraftSection
@@ -29,14 +29,34 @@ SIZE = (120, 40)
 pytestmark = pytest.mark.usefixtures("export_here")
 
 
-async def prefilled(pilot) -> None:
+FLOOD = "全县防汛抗旱工作会议"
+
+
+async def content_item_with_alternatives(pilot, minimum: int) -> tuple[ContentStep, OptionList, int]:
+    """In 内容, the first paragraph with at least ``minimum`` alternatives, selected and focused, its
+    alternatives shown: (the step, the paragraphs list, the paragraph's index)."""
     app = pilot.app
-    app.query_one("#meeting-0", Input).value = "全县防汛抗旱工作会议"
-    app.query_one("#meeting-1", Input).value = "青山县"
-    await wait_for(pilot, lambda: app.workspace.phrasebank_ready and app.workspace.templates, "phrasebank")
-    await wait_for(pilot, lambda: app.workspace.draft.meeting.get("地区"), "meeting in the draft")
-    app.choose_structure("t:plenary")
-    await wait_for(pilot, lambda: app.workspace.draft.sections, "prefilled draft")
+    app.action_go(3)
+    await wait_for(pilot, lambda: app.current_step == "content", "content")
+    step = app.query_one(ContentStep)
+    parts = app.query_one("#content-parts", OptionList)
+    items_box = app.query_one("#content-items", OptionList)
+    target = None
+    for p in range(len(step.parts)):
+        parts.highlighted = p
+        await pilot.pause()
+        for i, item in enumerate(step.current_items() or []):
+            if len(app.workspace.item_alternatives(item)) >= minimum:
+                target = i
+                break
+        if target is not None:
+            break
+    assert target is not None, f"the 防汛 material has paragraphs with {minimum} alternatives"
+    items_box.highlighted = target
+    items_box.focus()
+    panel = app.query_one("#content-alts", AlternativesPanel)
+    await wait_for(pilot, lambda: "/" in marked(panel)[0], "alternatives found (in a worker)")
+    return step, items_box, target
 
 
 def marked(panel: AlternativesPanel) -> tuple[str, list[str]]:
@@ -61,7 +81,7 @@ def test_f5_cycles_a_heading_in_place_and_back_to_the_first():
     async def run() -> None:
         app = DrafterApp(corpus=[], resume=False)
         async with app.run_test(size=SIZE) as pilot:
-            await prefilled(pilot)
+            await prefilled(pilot, FLOOD)
             ws = app.workspace
             app.action_go(2)
             await wait_for(pilot, lambda: app.current_step == "headings", "headings")
@@ -109,30 +129,12 @@ def test_f5_cycles_a_paragraph_in_place_and_the_autosave_has_it():
     async def run() -> None:
         app = DrafterApp(corpus=[], resume=False)
         async with app.run_test(size=SIZE) as pilot:
-            await prefilled(pilot)
+            await prefilled(pilot, FLOOD)
             ws = app.workspace
-            app.action_go(3)
-            await wait_for(pilot, lambda: app.current_step == "content", "content")
-            step = app.query_one(ContentStep)
-            parts = app.query_one("#content-parts", OptionList)
-            items_box = app.query_one("#content-items", OptionList)
-            target = None
-            for p in range(len(step.parts)):
-                parts.highlighted = p
-                await pilot.pause()
-                for i, item in enumerate(step.current_items() or []):
-                    if len(ws.item_alternatives(item)) >= 3:
-                        target = (p, i)
-                        break
-                if target:
-                    break
-            assert target is not None, "the 防汛 material has paragraphs with three alternatives"
-            items_box.highlighted = target[1]
-            items_box.focus()
+            step, items_box, target = await content_item_with_alternatives(pilot, 3)
             panel = app.query_one("#content-alts", AlternativesPanel)
-            await wait_for(pilot, lambda: "/" in marked(panel)[0], "alternatives found (in a worker)")
             items = step.current_items()
-            first = items[target[1]]
+            first = items[target]
             others = ws.item_alternatives(first)
             n = len(others) + 1
             title, current = marked(panel)
@@ -141,23 +143,23 @@ def test_f5_cycles_a_paragraph_in_place_and_the_autosave_has_it():
             for k in range(1, n + 1):
                 await pilot.press("f5")
                 await pilot.pause()
-                now = items[target[1]]
+                now = items[target]
                 ids.append(now.phrase)
                 title, current = marked(panel)
                 assert title.endswith(f"{k % n + 1}/{n}"), title
                 assert len(current) == 1 and step.item_text(now)[:12] in current[0]
-                assert step.item_text(now)[:12] in str(items_box.get_option_at_index(target[1]).prompt)
-            assert ids[:-1] == [o.phrase for o in others] and items[target[1]] is first  # round and back
+                assert step.item_text(now)[:12] in str(items_box.get_option_at_index(target).prompt)
+            assert ids[:-1] == [o.phrase for o in others] and items[target] is first  # round and back
             await pilot.press("f5")
             await pilot.pause()
-            chosen = items[target[1]].phrase
+            chosen = items[target].phrase
             assert chosen == others[0].phrase
             # the editor below follows with the whole text
-            await wait_for(pilot, lambda: step.editing is items[target[1]], "editor shows the chosen one")
+            await wait_for(pilot, lambda: step.editing is items[target], "editor shows the chosen one")
             assert f"phrase: {chosen}" in await autosaved(pilot, chosen)
             await pilot.press("shift+f5")
             await pilot.pause()
-            assert items[target[1]] is first
+            assert items[target] is first
             app._quit_confirmed = True
 
     asyncio.run(run())
@@ -206,7 +208,7 @@ def test_the_in_place_repaint_equals_a_full_repaint():
         # sidebar's mark (✓ / !), which is not what is compared here
         app._tick = lambda: None  # type: ignore[method-assign]
         async with app.run_test(size=SIZE) as pilot:
-            await prefilled(pilot)
+            await prefilled(pilot, FLOOD)
             ws = app.workspace
             app.action_go(2)
             await wait_for(pilot, lambda: app.current_step == "headings", "headings")
@@ -231,26 +233,8 @@ def test_the_in_place_repaint_equals_a_full_repaint():
                 # one line per heading (cut with an ellipsis): a new heading never re-wraps its row
                 assert box.virtual_size.height == box.option_count
             # a paragraph's row (three lines), the same, past a whole round
-            app.action_go(3)
-            await wait_for(pilot, lambda: app.current_step == "content", "content")
-            content = app.query_one(ContentStep)
-            parts = app.query_one("#content-parts", OptionList)
-            items_box = app.query_one("#content-items", OptionList)
-            target = None
-            for p in range(len(content.parts)):
-                parts.highlighted = p
-                await pilot.pause()
-                for i, item in enumerate(content.current_items() or []):
-                    if len(ws.item_alternatives(item)) >= 2:
-                        target = i
-                        break
-                if target is not None:
-                    break
-            assert target is not None, "the 防汛 material has paragraphs with alternatives"
-            items_box.highlighted = target
-            items_box.focus()
+            content, items_box, target = await content_item_with_alternatives(pilot, 2)
             panel = app.query_one("#content-alts", AlternativesPanel)
-            await wait_for(pilot, lambda: "/" in marked(panel)[0], "alternatives found (in a worker)")
             for _ in range(len(ws.item_alternatives(content.current_items()[target])) + 2):
                 await pilot.press("f5")
                 await pilot.pause(0.1)

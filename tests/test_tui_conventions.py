@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("textual")
 
 from textual.widgets import Input, OptionList, Static
-from tui_wait import wait_for
+from tui_wait import prefilled, wait_for
 
 from drafter.tui.app import DrafterApp
 from drafter.tui.screens.alternatives import AlternativesScreen
@@ -25,15 +25,6 @@ TUI = Path(__file__).resolve().parent.parent / "drafter" / "tui"
 
 
 pytestmark = pytest.mark.usefixtures("export_here")
-
-
-async def prefilled(pilot, name: str = "县政府第三次全体会议") -> None:
-    app = pilot.app
-    app.query_one("#meeting-0", Input).value = name
-    app.query_one("#meeting-1", Input).value = "青山县"
-    await wait_for(pilot, lambda: app.workspace.phrasebank_ready and app.workspace.templates, "phrasebank")
-    app.choose_structure("t:plenary")
-    await wait_for(pilot, lambda: app.workspace.draft.sections, "prefilled draft")
 
 
 def test_no_tui_module_imports_the_app():

@@ -1,4 +1,4 @@
-"""Polling helper shared by the wizard's Pilot tests (imported as ``from tui_wait import wait_for``)."""
+"""Helpers shared by the wizard's Pilot tests (``from tui_wait import prefilled, wait_for``)."""
 
 from __future__ import annotations
 
@@ -13,3 +13,14 @@ async def wait_for(pilot, condition, what: str, timeout: float = 60.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.05)
+
+
+async def prefilled(pilot, name: str = "县政府第三次全体会议", region: str = "青山县") -> None:
+    """Type the meeting's name and 地区, wait for the material, take the plenary template: a drafted speech."""
+    app = pilot.app
+    app.query_one("#meeting-0").value = name
+    app.query_one("#meeting-1").value = region
+    await wait_for(pilot, lambda: app.workspace.phrasebank_ready and app.workspace.templates, "phrasebank")
+    await wait_for(pilot, lambda: app.workspace.draft.meeting.get("地区"), "meeting in the draft")
+    app.choose_structure("t:plenary")
+    await wait_for(pilot, lambda: app.workspace.draft.sections, "prefilled draft")

@@ -113,17 +113,7 @@ def run_mine_blocks(args: argparse.Namespace) -> int:
         print(f"drafter: {err}（已跳过）", file=sys.stderr)
     if not result.speeches:
         raise DrafterError("没有读到任何讲话稿：所有文件都无法读取或为空")
-    text = blocks_yaml(result.blocks)
-    if target is not None:
-        if not (
-            target.is_file() and target.read_bytes() == text.encode("utf-8")
-        ):  # unchanged: no write, no .bak
-            atomic_write(target, text, backup=target.exists())
-        where = str(target)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        where = "标准输出"
+    where = _emit(blocks_yaml(result.blocks), target, keep_unchanged=True)
     if not args.quiet:
         reasons = "；".join(f"{r} {n}" for r, n in result.reasons().most_common(6))
         print(
@@ -132,6 +122,19 @@ def run_mine_blocks(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _emit(text: str, target: Path | None, *, keep_unchanged: bool = False) -> str:
+    """Write ``text`` to ``target`` (atomically, the old file kept as .bak) or to standard output; where it
+    went, as the summary line says it.  ``keep_unchanged``: a file already holding ``text`` is not rewritten
+    (no .bak either)."""
+    if target is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return "标准输出"
+    if not (keep_unchanged and target.is_file() and target.read_bytes() == text.encode("utf-8")):
+        atomic_write(target, text, backup=target.exists())
+    return str(target)
 
 
 def run_mine(args: argparse.Namespace) -> int:
@@ -144,14 +147,7 @@ def run_mine(args: argparse.Namespace) -> int:
         "# 短语中的 {{ 名称 }} 是由语料占位符（XX、*、×× 等）转成的空位；source 为 文件/篇序（从 0 起）/行号。\n"
     )
     text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
-    if args.output:
-        out = Path(args.output)
-        atomic_write(out, text, backup=out.exists())
-        where = str(out)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        where = "标准输出"
+    where = _emit(text, Path(args.output) if args.output else None)
     if not args.quiet:
         st = result.stats
         print(

@@ -200,6 +200,9 @@ DUPLICATE_THRESHOLD = 0.6
 DUPLICATE_OWN_SHARE = 0.5  # of the later speech's own sentences, found in the earlier one
 _MIN_SENTENCES = 5
 _MAX_POSTING = 32
+# A speech sharing fewer sentences than the threshold needs at the smallest size cannot be the original
+# (score = shared / smaller, smaller >= _MIN_SENTENCES): the many sharing a sentence or two are skipped.
+_LEAST_SHARED = DUPLICATE_THRESHOLD * _MIN_SENTENCES
 
 
 def sentence_keys(speech: Speech) -> list[str]:
@@ -234,12 +237,8 @@ def mark_duplicates(speeches: list[Speech]) -> None:
         prints.append(fp)
         counts = Counter(chain.from_iterable(index.get(h, ()) for h in fp))
         best_j, best_score = -1, 0.0
-        # A speech sharing fewer sentences than the threshold needs at the smallest size cannot be
-        # marked the original (score = shared / smaller, smaller >= _MIN_SENTENCES): skip the many
-        # speeches that share a sentence or two (boilerplate).
-        least = DUPLICATE_THRESHOLD * _MIN_SENTENCES
         for j, shared in counts.items():
-            if shared < least:
+            if shared < _LEAST_SHARED:
                 continue
             smaller = min(len(fp), len(prints[j]))
             if smaller < _MIN_SENTENCES:

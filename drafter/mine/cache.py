@@ -136,11 +136,11 @@ def _candidate_ok(x: Any) -> bool:
         and type(src[2]) is int
     ):
         return False
-    topics = get("topics", ())
-    slots = get("slots", ())
+    topics = get("topics", [])
+    slots = get("slots", [])
     return (
-        (topics == () or type(topics) is list)
-        and (slots == () or type(slots) is list)
+        type(topics) is list
+        and type(slots) is list
         and all(type(v) is str for v in topics)
         and all(type(v) is str for v in slots)
     )

@@ -32,6 +32,7 @@ from math import log
 from typing import Any
 
 _MISSING = object()
+_STATE_INDEX = {"B": 0, "M": 1, "E": 2, "S": 3}  # order of a back-pointer step in ``_viterbi_words``
 HMM_MEMO = 50_000  # runs whose HMM words are remembered (cleared when full)
 
 
@@ -208,10 +209,9 @@ class Segmenter:
             vB, vM, vE, vS = nB, nM, nE, nS
             back.append((pB, pM, pE, pS))
         state = "E" if vE > vS else "S"
-        index = {"B": 0, "M": 1, "E": 2, "S": 3}
         states = [state]
         for step in reversed(back):
-            state = step[index[state]]
+            state = step[_STATE_INDEX[state]]
             states.append(state)
         states.reverse()
         words: list[str] = []

@@ -29,7 +29,7 @@ from drafter.drafting.suggest.compose import (
     pending_values,
 )
 from drafter.drafting.suggest.context import OTHERS_SPOKE_FIELD, MeetingContext, fits, meeting_context
-from drafter.drafting.suggest.kinds import Recognised, forms_missing, recognise, wrong_forms
+from drafter.drafting.suggest.kinds import Recognised, forms_missing, mentions_kind, recognise, wrong_forms
 from drafter.drafting.suggest.length import (
     DEFAULT_MINUTES,
     DEFAULT_RATE,
@@ -274,12 +274,10 @@ def rank_heading_sets(
     others = [k for k in phrasebank.kinds.values() if k.id not in own_ids] if focused else []
 
     def subject(text: str, tasks: bool) -> int:
-        if any(word and word in text for k in own for word in k.keywords):
+        if mentions_kind(text, own):
             return 0
         # Only task headings name a subject (「突出园区项目建设」); 「{X}抓落实」 suits any meeting.
-        if tasks and any(word and len(word) >= 2 and word in text for k in others for word in k.keywords):
-            return 2
-        return 1
+        return 2 if tasks and mentions_kind(text, others) else 1
 
     ranked = []
     for n, (hs_id, hs) in enumerate(phrasebank.heading_sets.items()):

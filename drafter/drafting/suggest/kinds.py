@@ -98,6 +98,11 @@ def _hits(text: str, kinds: list[MeetingKind]) -> list[tuple[int, int, MeetingKi
     return kept
 
 
+def mentions_kind(text: str, kinds: list[MeetingKind]) -> bool:
+    """Whether ``text`` holds a keyword of any of ``kinds`` (the hits ``recognise`` counts)."""
+    return bool(_hits(text, kinds))
+
+
 def subject_words(name: str, region: str = "") -> str:
     """What a meeting name is about, with the frame removed: 全县殡葬改革工作推进会 -> 殡葬改革."""
     text = name.strip()
